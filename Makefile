@@ -1,0 +1,47 @@
+# Two commands: `make run` (the app with demo data on http://127.0.0.1:8000) and
+# `make test` (ruff and the whole suite). Both start from a fresh clone.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint install install-dev clean
+
+$(VENV)/.installed: requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+# With CELERY_BROKER_URL set, real Celery workers and beat run beside the web server;
+# without it, tasks run in-process and the periodic ones in a small loop of our own.
+run: $(VENV)/.installed
+	@export DEBUG=$${DEBUG:-true}; \
+	$(BIN)/python manage.py migrate --no-input && \
+	$(BIN)/python manage.py demo_data && \
+	trap 'kill $$(jobs -p) 2>/dev/null' EXIT INT TERM; \
+	if [ -n "$$CELERY_BROKER_URL" ]; then \
+		$(BIN)/celery -A servicedesk worker --loglevel=info --concurrency=2 & \
+		$(BIN)/celery -A servicedesk beat --loglevel=info --schedule=$(VENV)/celerybeat-schedule & \
+	else \
+		$(BIN)/python manage.py run_periodic_tasks > $(VENV)/periodic.log 2>&1 & \
+	fi; \
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test: lint
+	$(BIN)/pytest
+
+clean:
+	rm -rf $(VENV) db.sqlite3 db.sqlite3-* .dev-secret-key test-artifacts .pytest_cache .ruff_cache

@@ -1,0 +1,99 @@
+"""Fixtures shared by the whole suite: the people of every permission test, and the
+services a test may need (skipped when absent, failed under REQUIRE_SERVICES=1)."""
+
+import os
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+from servicedesk.celery import app as celery_app
+
+from .factories import AgentFactory, ContactFactory, CustomerFactory, ManagerFactory, UserFactory
+
+REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+REPO_ROOT = Path(__file__).resolve().parent.parent
+SHARED_FIXTURES = Path(os.environ.get("SERVICEDESK_SHARED_FIXTURES", REPO_ROOT.parent / "shared" / "fixtures"))
+
+
+def service_missing(service: str, reason: str):
+    """Skip a test whose service is unreachable; under REQUIRE_SERVICES=1, fail it."""
+    if REQUIRE_SERVICES:
+        pytest.fail(f"{service} is required (REQUIRE_SERVICES=1) but {reason}", pytrace=False)
+    pytest.skip(f"{service} not available: {reason}")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _check_database(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        vendor = connection.vendor
+    if REQUIRE_SERVICES and vendor != "postgresql":
+        pytest.fail(
+            f"REQUIRE_SERVICES=1 needs PostgreSQL, but DATABASE_URL gives {vendor}.", pytrace=False
+        )
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # PBKDF2's deliberate slowness costs most of a second per user made.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _tasks_run_in_process():
+    """Tests run tasks in-process by default; the worker tests start real workers."""
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = previous
+
+
+@pytest.fixture
+def shared_fixtures() -> Path:
+    """The recorded third-party payloads in ../shared/fixtures (see its README)."""
+    if not SHARED_FIXTURES.is_dir():
+        pytest.skip(f"recorded payloads not found at {SHARED_FIXTURES} (they live beside the repository)")
+    return SHARED_FIXTURES
+
+
+@pytest.fixture
+def agent(db):
+    return AgentFactory(username="agent", first_name="Sam", last_name="Agent")
+
+
+@pytest.fixture
+def manager(db):
+    return ManagerFactory(username="manager")
+
+
+@pytest.fixture
+def customer(db):
+    return CustomerFactory(username="alice", first_name="Alice", last_name="Andrews")
+
+
+@pytest.fixture
+def other_customer(db):
+    return CustomerFactory(username="bob", first_name="Bob", last_name="Brown")
+
+
+@pytest.fixture
+def outsider(db):
+    """Logged in, but with no role at all."""
+    return UserFactory(username="outsider")
+
+
+@pytest.fixture
+def contact(db):
+    return ContactFactory(name="Jess on X")
+
+
+@pytest.fixture
+def agent_client(client, agent):
+    client.force_login(agent)
+    return client
+
+
+@pytest.fixture
+def customer_client(client, customer):
+    client.force_login(customer)
+    return client

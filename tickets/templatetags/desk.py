@@ -1,0 +1,96 @@
+"""Small presentation helpers: badges and the SLA countdown."""
+
+from datetime import datetime, timedelta
+
+from django import template
+from django.utils.html import format_html
+
+from tickets import sla
+from tickets.models import SLA_RUNNING_STATUSES, Incident
+
+register = template.Library()
+
+STATUS_CLASSES = {
+    "new": "text-bg-primary",
+    "in_progress": "text-bg-info",
+    "on_hold": "text-bg-warning",
+    "resolved": "text-bg-success",
+    "closed": "text-bg-secondary",
+    "cancelled": "text-bg-light border",
+    "investigating": "text-bg-info",
+    "known_error": "text-bg-warning",
+}
+PRIORITY_CLASSES = {
+    1: "text-bg-danger",
+    2: "text-bg-warning",
+    3: "text-bg-primary",
+    4: "text-bg-secondary",
+    5: "text-bg-light border",
+}
+
+
+@register.simple_tag
+def status_badge(ticket) -> str:
+    return format_html(
+        '<span class="badge rounded-pill {}">{}</span>',
+        STATUS_CLASSES.get(ticket.status, "text-bg-secondary"),
+        ticket.get_status_display(),
+    )
+
+
+@register.simple_tag
+def priority_badge(incident: Incident) -> str:
+    return format_html(
+        '<span class="badge {}" title="{}">P{}</span>',
+        PRIORITY_CLASSES.get(incident.priority, "text-bg-secondary"),
+        incident.get_priority_display(),
+        incident.priority,
+    )
+
+
+def _duration(delta: timedelta) -> str:
+    minutes = int(abs(delta.total_seconds()) // 60)
+    days, minutes = divmod(minutes, 60 * 24)
+    hours, minutes = divmod(minutes, 60)
+    if days:
+        return f"{days}d {hours}h"
+    if hours:
+        return f"{hours}h {minutes}m"
+    return f"{minutes}m"
+
+
+@register.simple_tag
+def sla_state(incident: Incident, now: datetime) -> str:
+    """One short phrase on the resolution target: due in…, breached…, paused, met."""
+    if incident.resolution_breached or sla.resolution_breached_at(incident, now):
+        late = (
+            now - incident.resolution_due_at
+            if incident.resolution_due_at and incident.status in SLA_RUNNING_STATUSES
+            else None
+        )
+        text = f"Breached {_duration(late)} ago" if late and late.total_seconds() > 0 else "Breached"
+        return format_html('<span class="badge text-bg-danger">{}</span>', text)
+    if incident.resolution_due_at is None:
+        return format_html('<span class="text-body-secondary">No target</span>')
+    if incident.status not in SLA_RUNNING_STATUSES:
+        if incident.status == "on_hold":
+            return format_html('<span class="badge text-bg-light border">Paused</span>')
+        return format_html('<span class="badge text-bg-success">Met</span>')
+    left = incident.resolution_due_at - now
+    css = "text-bg-warning" if left <= timedelta(hours=1) else "text-bg-light border"
+    return format_html('<span class="badge {}">Due in {}</span>', css, _duration(left))
+
+
+@register.simple_tag
+def response_state(incident: Incident, now: datetime) -> str:
+    if incident.response_breached or sla.response_breached_at(incident, now):
+        return format_html('<span class="badge text-bg-danger">Response breached</span>')
+    if incident.first_response_at:
+        return format_html('<span class="badge text-bg-success">Responded</span>')
+    if incident.response_due_at is None:
+        return ""
+    if incident.sla_paused_since:
+        return format_html('<span class="badge text-bg-light border">Response paused</span>')
+    return format_html(
+        '<span class="badge text-bg-light border">Respond in {}</span>', _duration(incident.response_due_at - now)
+    )
