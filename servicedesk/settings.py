@@ -120,11 +120,11 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Production serves hashed, compressed files made by `collectstatic` (the Docker image
 # runs it). Development and the test suite serve straight from the apps' folders.
 STATIC_FROM_COLLECTSTATIC = env.bool("STATIC_FROM_COLLECTSTATIC", default=not DEBUG)
+STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles") if STATIC_FROM_COLLECTSTATIC else None
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

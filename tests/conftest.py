@@ -28,9 +28,7 @@ def _check_database(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         vendor = connection.vendor
     if REQUIRE_SERVICES and vendor != "postgresql":
-        pytest.fail(
-            f"REQUIRE_SERVICES=1 needs PostgreSQL, but DATABASE_URL gives {vendor}.", pytrace=False
-        )
+        pytest.fail(f"REQUIRE_SERVICES=1 needs PostgreSQL, but DATABASE_URL gives {vendor}.", pytrace=False)
 
 
 @pytest.fixture(autouse=True)

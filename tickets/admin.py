@@ -187,9 +187,6 @@ class IncidentAdmin(ServiceAdminMixin, NoDeleteAdmin):
         if changes:
             self._run(request, lambda: services.incident_update(incident=obj, actor=request.user, **changes))
 
-    def save_related(self, request, form, formsets, change):
-        pass  # inlines are read-only
-
 
 @admin.register(Problem)
 class ProblemAdmin(ServiceAdminMixin, NoDeleteAdmin):
@@ -226,9 +223,6 @@ class ProblemAdmin(ServiceAdminMixin, NoDeleteAdmin):
         }
         if changes:
             self._run(request, lambda: services.problem_update(problem=obj, actor=request.user, **changes))
-
-    def save_related(self, request, form, formsets, change):
-        pass
 
 
 @admin.register(Comment)

@@ -4,6 +4,7 @@ from datetime import datetime, timedelta
 
 from django import template
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from tickets import sla
 from tickets.models import SLA_RUNNING_STATUSES, Incident
@@ -71,11 +72,11 @@ def sla_state(incident: Incident, now: datetime) -> str:
         text = f"Breached {_duration(late)} ago" if late and late.total_seconds() > 0 else "Breached"
         return format_html('<span class="badge text-bg-danger">{}</span>', text)
     if incident.resolution_due_at is None:
-        return format_html('<span class="text-body-secondary">No target</span>')
+        return mark_safe('<span class="text-body-secondary">No target</span>')
     if incident.status not in SLA_RUNNING_STATUSES:
         if incident.status == "on_hold":
-            return format_html('<span class="badge text-bg-light border">Paused</span>')
-        return format_html('<span class="badge text-bg-success">Met</span>')
+            return mark_safe('<span class="badge text-bg-light border">Paused</span>')
+        return mark_safe('<span class="badge text-bg-success">Met</span>')
     left = incident.resolution_due_at - now
     css = "text-bg-warning" if left <= timedelta(hours=1) else "text-bg-light border"
     return format_html('<span class="badge {}">Due in {}</span>', css, _duration(left))
@@ -84,13 +85,13 @@ def sla_state(incident: Incident, now: datetime) -> str:
 @register.simple_tag
 def response_state(incident: Incident, now: datetime) -> str:
     if incident.response_breached or sla.response_breached_at(incident, now):
-        return format_html('<span class="badge text-bg-danger">Response breached</span>')
+        return mark_safe('<span class="badge text-bg-danger">Response breached</span>')
     if incident.first_response_at:
-        return format_html('<span class="badge text-bg-success">Responded</span>')
+        return mark_safe('<span class="badge text-bg-success">Responded</span>')
     if incident.response_due_at is None:
         return ""
     if incident.sla_paused_since:
-        return format_html('<span class="badge text-bg-light border">Response paused</span>')
+        return mark_safe('<span class="badge text-bg-light border">Response paused</span>')
     return format_html(
         '<span class="badge text-bg-light border">Respond in {}</span>', _duration(incident.response_due_at - now)
     )

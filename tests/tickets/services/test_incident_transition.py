@@ -45,7 +45,11 @@ def test_it_allows(from_status, to_status, agent):
     events_before = Event.objects.filter(incident=incident, kind=EventKind.STATUS).count()
 
     incident = services.incident_transition(
-        incident=incident, to_status=to_status, actor=agent, hold_reason="Waiting for the vendor", resolution="Replaced the cable"
+        incident=incident,
+        to_status=to_status,
+        actor=agent,
+        hold_reason="Waiting for the vendor",
+        resolution="Replaced the cable",
     )
 
     incident.refresh_from_db()

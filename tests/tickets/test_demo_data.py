@@ -1,0 +1,30 @@
+import pytest
+from django.contrib.auth.models import User
+from django.core.management import call_command
+
+from tickets.models import Contact, Event, Incident, Problem, Service
+
+pytestmark = pytest.mark.django_db
+
+
+def counts():
+    return [m.objects.count() for m in (User, Service, Contact, Incident, Problem, Event)]
+
+
+def test_demo_data_loads_once(capsys):
+    call_command("demo_data")
+    first = counts()
+    call_command("demo_data")
+    assert counts() == first
+    users, services, _contacts, incidents, problems, _events = first
+    assert (services, problems) == (6, 2) and 30 <= incidents <= 50 and users == 6
+    out = capsys.readouterr().out
+    assert "alice" in out and "alice-demo-2026" in out
+
+
+def test_demo_logins_work(client):
+    call_command("demo_data")
+    assert client.login(username="agent", password="agent-demo-2026")
+    assert client.get("/incidents/").status_code == 200
+    assert client.login(username="alice", password="alice-demo-2026")
+    assert client.get("/portal/").status_code == 200

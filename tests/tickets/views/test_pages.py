@@ -1,0 +1,86 @@
+"""The everyday flows of the console and the portal, through the test client."""
+
+import pytest
+from django.urls import reverse
+
+from tickets import services
+from tickets.models import Incident
+
+from ...factories import IncidentFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_an_agent_works_an_incident_from_its_page(agent_client, agent, contact):
+    incident = IncidentFactory(reporter=contact)
+    url = reverse("incident_detail", args=[incident.number])
+
+    assert agent_client.post(reverse("incident_assign", args=[incident.number]), {"assignee": agent.pk}).url == url
+    agent_client.post(reverse("incident_transition", args=[incident.number]), {"status": "in_progress"})
+    agent_client.post(
+        reverse("incident_comment", args=[incident.number]), {"body": "Restarting it", "visibility": "public"}
+    )
+    agent_client.post(
+        reverse("incident_transition", args=[incident.number]), {"status": "resolved", "resolution": "Restarted"}
+    )
+
+    incident.refresh_from_db()
+    assert (incident.status, incident.assignee, incident.resolution) == ("resolved", agent, "Restarted")
+    page = agent_client.get(url).text
+    assert "Restarting it" in page and "Resolved" in page
+
+
+def test_the_list_filters_by_status_and_assignee(agent_client, agent, contact):
+    mine = IncidentFactory(reporter=contact, title="Mine")
+    services.incident_assign(incident=mine, assignee=agent, actor=agent)
+    IncidentFactory(reporter=contact, title="Nobody's")
+    done = IncidentFactory(reporter=contact, title="Done")
+    services.incident_transition(incident=done, to_status="resolved", resolution="ok", actor=agent)
+
+    def titles(query):
+        response = agent_client.get(reverse("incident_list") + query)
+        return {i.title for i in response.context["page"]}
+
+    assert titles("") == {"Mine", "Nobody's"}  # open by default
+    assert titles("?status=") == {"Mine", "Nobody's", "Done"}
+    assert titles("?status=resolved") == {"Done"}
+    assert titles("?assignee=me") == {"Mine"}
+    assert titles("?assignee=none") == {"Nobody's"}
+
+
+def test_a_customer_raises_follows_and_reopens_an_incident(customer_client, customer, agent):
+    customer_client.post(
+        reverse("portal_raise"), {"title": "Printer jam", "description": "Every job", "urgency": "3", "service": ""}
+    )
+    incident = Incident.objects.get()
+    services.comment_create(incident=incident, body="Cleared the jam", visibility="public", author=agent)
+    services.incident_transition(incident=incident, to_status="resolved", resolution="Cleared", actor=agent)
+
+    page = customer_client.get(reverse("portal_incident", args=[incident.number])).text
+    assert "Cleared the jam" in page and "Not fixed after all?" in page
+
+    customer_client.post(reverse("portal_reopen", args=[incident.number]), {"reason": "Jammed again"})
+    incident.refresh_from_db()
+    assert incident.status == "in_progress"
+
+    customer_client.post(reverse("portal_reply", args=[incident.number]), {"body": "It is the tray 2"})
+    assert list(incident.comments.values_list("body", flat=True)) == ["Cleared the jam", "Jammed again", "It is the tray 2"]
+
+
+def test_user_text_is_escaped(agent_client, contact):
+    incident = IncidentFactory(reporter=contact, title="<script>alert(1)</script>", description="<img src=x onerror=alert(1)>")
+    page = agent_client.get(reverse("incident_detail", args=[incident.number])).text
+    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "<img src=x" not in page
+
+
+def test_the_health_check_reports_the_database(client):
+    assert client.get(reverse("healthz")).json() == {"status": "ok"}
+
+
+def test_static_assets_are_served_by_the_app(live_server):
+    import urllib.request
+
+    for path in ("/static/bootstrap/css/bootstrap.min.css", "/static/django_htmx/htmx-2.min.js", "/static/css/desk.css"):
+        with urllib.request.urlopen(live_server.url + path) as response:
+            assert response.status == 200
