@@ -46,9 +46,7 @@ def test_a_customer_raises_an_incident_and_reads_the_reply(page, customer, agent
 
 
 def test_hostile_text_stays_inert(page, agent, contact):
-    IncidentFactory(
-        reporter=contact, title="<script>alert(1)</script>", description="<img src=x onerror=alert(1)>"
-    )
+    IncidentFactory(reporter=contact, title="<script>alert(1)</script>", description="<img src=x onerror=alert(1)>")
     log_in(page, "agent")
     page.get_by_role("link", name="INC0000001").click()
     page.get_by_text("<img src=x onerror=alert(1)>").wait_for()

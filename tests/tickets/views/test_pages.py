@@ -64,11 +64,17 @@ def test_a_customer_raises_follows_and_reopens_an_incident(customer_client, cust
     assert incident.status == "in_progress"
 
     customer_client.post(reverse("portal_reply", args=[incident.number]), {"body": "It is the tray 2"})
-    assert list(incident.comments.values_list("body", flat=True)) == ["Cleared the jam", "Jammed again", "It is the tray 2"]
+    assert list(incident.comments.values_list("body", flat=True)) == [
+        "Cleared the jam",
+        "Jammed again",
+        "It is the tray 2",
+    ]
 
 
 def test_user_text_is_escaped(agent_client, contact):
-    incident = IncidentFactory(reporter=contact, title="<script>alert(1)</script>", description="<img src=x onerror=alert(1)>")
+    incident = IncidentFactory(
+        reporter=contact, title="<script>alert(1)</script>", description="<img src=x onerror=alert(1)>"
+    )
     page = agent_client.get(reverse("incident_detail", args=[incident.number])).text
     assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "<img src=x" not in page
@@ -81,6 +87,10 @@ def test_the_health_check_reports_the_database(client):
 def test_static_assets_are_served_by_the_app(live_server):
     import urllib.request
 
-    for path in ("/static/bootstrap/css/bootstrap.min.css", "/static/django_htmx/htmx-2.min.js", "/static/css/desk.css"):
+    for path in (
+        "/static/bootstrap/css/bootstrap.min.css",
+        "/static/django_htmx/htmx-2.min.js",
+        "/static/css/desk.css",
+    ):
         with urllib.request.urlopen(live_server.url + path) as response:
             assert response.status == 200
