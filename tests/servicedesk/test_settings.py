@@ -19,7 +19,8 @@ PRODUCTION = {
 
 
 def manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if k not in ("USE_HTTPS", "STATIC_FROM_COLLECTSTATIC", "SECRET_KEY")}
+    inherited = ("USE_HTTPS", "STATIC_FROM_COLLECTSTATIC", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    clean = {k: v for k, v in os.environ.items() if k not in inherited}
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=REPO_ROOT,
