@@ -1,19 +1,33 @@
 """Forms parse and check what a person typed; the services decide what it means."""
 
+import re
+from urllib.parse import urlencode
+
 from django import forms
 from django.contrib.auth.models import User
 
 from .models import (
+    Channel,
     Comment,
     Impact,
     Incident,
     IncidentStatus,
+    Priority,
+    Problem,
+    ProblemStatus,
     Service,
     SupportGroup,
     Urgency,
     Visibility,
 )
-from .selectors import agents
+from .selectors import (
+    QUEUE_ASSIGNEE_FILTERS,
+    QUEUE_SLA_FILTERS,
+    QUEUE_SORTS,
+    QUEUE_STATUS_FILTERS,
+    QueueFilters,
+    agents,
+)
 
 
 class BootstrapForm(forms.Form):
@@ -123,3 +137,162 @@ def add_service_errors(form: forms.Form, error) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error)
+
+
+# --- the console ------------------------------------------------------------------------
+
+
+class QueueFilterForm(forms.Form):
+    """The queue's URL parameters. A value that makes no sense is ignored, not an error: a
+    stale bookmark still opens the queue."""
+
+    q = forms.CharField(required=False, max_length=200, label="Search")
+    status = forms.ChoiceField(required=False, choices=QUEUE_STATUS_FILTERS)
+    priority = forms.TypedChoiceField(
+        required=False, choices=[("", "Any priority"), *Priority.choices], coerce=int, empty_value=None
+    )
+    channel = forms.ChoiceField(required=False, choices=[("", "Any channel"), *Channel.choices])
+    service = forms.ModelChoiceField(required=False, queryset=Service.objects.all(), empty_label="Any service")
+    assignee = forms.ChoiceField(required=False, choices=QUEUE_ASSIGNEE_FILTERS, label="Assignee")
+    sla = forms.ChoiceField(required=False, choices=QUEUE_SLA_FILTERS, label="SLA")
+    sort = forms.ChoiceField(required=False, choices=[(k, s.label) for k, s in QUEUE_SORTS.items()])
+
+    def __init__(self, data, **kwargs):
+        data = data.copy()
+        data.setdefault("status", "open")
+        super().__init__(data, **kwargs)
+        for name, field in self.fields.items():
+            field.widget.attrs.update(
+                {"class": "form-select form-select-sm" if name != "q" else "form-control form-control-sm"}
+            )
+        self.fields["q"].widget.attrs.update({"type": "search", "placeholder": "Search title, description, comments"})
+
+    def filters(self) -> QueueFilters:
+        self.is_valid()
+        values = {}
+        for name in QueueFilters.__dataclass_fields__:
+            if name in self.cleaned_data and self.cleaned_data[name] not in (None, ""):
+                value = self.cleaned_data[name]
+                values[name] = value.pk if name == "service" else value
+        if self.data.get("status") == "":
+            values["status"] = ""  # "All" is an explicit empty choice
+        return QueueFilters(**values)
+
+    def query_string(self) -> str:
+        """The filters as URL parameters, without the page cursor."""
+        filters = self.filters()
+        params = {
+            name: getattr(filters, name)
+            for name in QueueFilters.__dataclass_fields__
+            if getattr(filters, name) != getattr(QueueFilters, name)
+        }
+        return urlencode({k: "" if v is None else v for k, v in params.items()})
+
+
+BULK_ACTIONS = [
+    ("assign", "Assign to"),
+    ("assign_me", "Assign to me"),
+    ("status", "Change status to"),
+]
+
+
+class BulkActionForm(BootstrapForm):
+    incidents = forms.TypedMultipleChoiceField(coerce=int, choices=(), label="Selected incidents")
+    action = forms.ChoiceField(choices=BULK_ACTIONS)
+    assignee = forms.ModelChoiceField(queryset=User.objects.none(), required=False, empty_label="(unassigned)")
+    status = forms.ChoiceField(choices=IncidentStatus.choices, required=False)
+    note = forms.CharField(required=False, max_length=500, label="Hold reason or resolution note")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = agents()
+        self.fields["assignee"].label_from_instance = lambda u: u.get_full_name() or u.get_username()
+        # Any id is accepted here; the selector keeps only the incidents the agent may see.
+        self.fields["incidents"].valid_value = lambda value: True
+        self.fields["incidents"].error_messages["required"] = "Select at least one incident."
+
+
+class PriorityForm(BootstrapForm):
+    impact = forms.TypedChoiceField(choices=Impact.choices, coerce=int)
+    urgency = forms.TypedChoiceField(choices=Urgency.choices, coerce=int)
+    major = forms.BooleanField(required=False, label="Major incident")
+
+
+class ProblemLinkForm(BootstrapForm):
+    problem = forms.ModelChoiceField(
+        queryset=Problem.objects.exclude(status=ProblemStatus.CLOSED),
+        error_messages={"invalid_choice": "Choose an open problem from the list."},
+    )
+
+
+class ProblemForm(BootstrapForm):
+    title = forms.CharField(max_length=Problem._meta.get_field("title").max_length)
+    description = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=Problem._meta.get_field("description").max_length,
+    )
+    service = forms.ModelChoiceField(queryset=Service.objects.all(), required=False, empty_label="(none)")
+    assignee = forms.ModelChoiceField(queryset=User.objects.none(), required=False, empty_label="(unassigned)")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = agents()
+        self.fields["assignee"].label_from_instance = lambda u: u.get_full_name() or u.get_username()
+
+
+class ProblemCreateForm(ProblemForm):
+    incidents = forms.TypedMultipleChoiceField(coerce=int, choices=(), required=False, widget=forms.MultipleHiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["incidents"].valid_value = lambda value: True
+
+
+class ProblemEditForm(ProblemForm):
+    root_cause = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=Problem._meta.get_field("root_cause").max_length,
+    )
+    workaround = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=Problem._meta.get_field("workaround").max_length,
+    )
+
+
+class ProblemTransitionForm(BootstrapForm):
+    status = forms.ChoiceField(choices=ProblemStatus.choices)
+    resolve_incidents_note = forms.CharField(
+        required=False,
+        max_length=Incident._meta.get_field("resolution").max_length,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="Also resolve the open linked incidents with this note (optional)",
+    )
+
+    def __init__(self, *args, problem: Problem, **kwargs):
+        super().__init__(*args, **kwargs)
+        allowed = set(problem.allowed_transitions())
+        self.fields["status"].choices = [(v, label) for v, label in ProblemStatus.choices if v in allowed]
+
+
+class ProblemIncidentsForm(BootstrapForm):
+    numbers = forms.CharField(
+        max_length=2000, label="Incident numbers", help_text="One or more, separated by spaces or commas."
+    )
+
+    def clean_numbers(self) -> list[str]:
+        numbers = [n.upper() for n in re.split(r"[\s,;]+", self.cleaned_data["numbers"]) if n]
+        bad = [n for n in numbers if not re.fullmatch(r"INC\d{7}", n)]
+        if bad:
+            raise forms.ValidationError(f"Not an incident number: {', '.join(bad[:5])}.")
+        return numbers
+
+
+class NoteForm(BootstrapForm):
+    """A note on a problem: problems are internal, so are their notes."""
+
+    body = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), max_length=Comment._meta.get_field("body").max_length, label="Note"
+    )

@@ -7,7 +7,7 @@ list read through `tickets.selectors`; nothing here has side effects in `save()`
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, Q, Value, When
 
 
 class NeverDeletedQuerySet(models.QuerySet):
@@ -236,6 +236,14 @@ class Incident(NeverDeletedModel):
     response_breached = models.BooleanField(default=False)
     resolution_breached = models.BooleanField(default=False)
 
+    # 0 for what nobody has looked at yet (new and unassigned), 1 for the rest: the triage
+    # queue lists those first. The database keeps it, so no service has to remember to.
+    triage_rank = models.GeneratedField(
+        expression=Case(When(Q(status="new", assignee__isnull=True), then=Value(0)), default=Value(1)),
+        output_field=models.SmallIntegerField(),
+        db_persist=True,
+    )
+
     class Meta:
         permissions = [
             ("work_incidents", "Can work on every incident and problem"),
@@ -248,6 +256,12 @@ class Incident(NeverDeletedModel):
             models.Index(fields=["-created_at"], name="incident_created_idx"),
             models.Index(fields=["-updated_at"], name="incident_updated_idx"),
             models.Index(fields=["reporter", "-created_at"], name="incident_reporter_idx"),
+            # The console's sort orders, each ending in id: keyset pagination compares the
+            # row value (sort key, id) and the index walks straight to the next page.
+            models.Index(fields=["triage_rank", "priority", "created_at", "id"], name="incident_triage_keyset_idx"),
+            models.Index(fields=["priority", "created_at", "id"], name="incident_priority_keyset_idx"),
+            models.Index(fields=["created_at", "id"], name="incident_created_keyset_idx"),
+            models.Index(fields=["updated_at", "id"], name="incident_updated_keyset_idx"),
             # The breach sweep looks only at running incidents not yet flagged.
             models.Index(
                 fields=["response_due_at"],

@@ -1,15 +1,30 @@
 """Reads for pages and the API. Lists fetch their related rows up front, so the number of
 queries a page makes does not grow with its length."""
 
+import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import Prefetch, Q, QuerySet
+from django.db import connection, models
+from django.db.models import Count, F, Func, Max, Prefetch, Q, QuerySet, Value
+from django.db.models.expressions import RawSQL
+from django.db.models.lookups import GreaterThan, LessThan
 from django.http import Http404
 
-from .access import incidents_visible_to, problems_visible_to, sees_internal_notes
-from .models import Comment, Event, EventKind, Incident, IncidentStatus, Problem, Visibility
+from .access import incidents_visible_to, problems_visible_to
+from .models import (
+    OPEN_STATUSES,
+    SLA_RUNNING_STATUSES,
+    Comment,
+    Contact,
+    EventKind,
+    Incident,
+    IncidentStatus,
+    Problem,
+    ProblemStatus,
+)
+from .timeline import TimelineEntry, build_timeline
 
 INCIDENT_LIST_RELATED = ("reporter", "assignee", "assignment_group", "service", "problem")
 
@@ -63,39 +78,24 @@ def reporter_other_incidents(*, incident: Incident, limit: int = 10) -> list[Inc
     )
 
 
-@dataclass(frozen=True)
-class TimelineEntry:
-    at: datetime
-    kind: str  # "comment" or "event"
-    comment: Comment | None = None
-    event: Event | None = None
-
-
 def incident_timeline(*, incident: Incident, user: User | AnonymousUser) -> list[TimelineEntry]:
-    """Comments and audit events of an incident, oldest first.
-
-    Customers see the public replies and the status changes; agents see everything.
-    """
-    comments = incident.comments.select_related("author_user", "author_contact")
-    events = incident.events.select_related("actor_user", "actor_contact")
-    if not sees_internal_notes(user):
-        comments = comments.filter(visibility=Visibility.PUBLIC)
-        events = events.filter(kind=EventKind.STATUS)
-    else:
-        # A comment event only repeats the comment shown beside it.
-        events = events.exclude(kind=EventKind.COMMENT)
-    entries = [TimelineEntry(at=c.created_at, kind="comment", comment=c) for c in comments]
-    entries += [TimelineEntry(at=e.created_at, kind="event", event=e) for e in events]
-    entries.sort(key=lambda entry: (entry.at, entry.kind == "event"))
-    return entries
+    """Everything that happened to an incident, oldest first, from every registered source
+    (`tickets.timeline`). Customers see the public replies and the status changes."""
+    return build_timeline(incident=incident, user=user)
 
 
 def problem_timeline(*, problem: Problem) -> list[TimelineEntry]:
     comments = problem.comments.select_related("author_user", "author_contact")
     events = problem.events.select_related("actor_user", "actor_contact").exclude(kind=EventKind.COMMENT)
-    entries = [TimelineEntry(at=c.created_at, kind="comment", comment=c) for c in comments]
-    entries += [TimelineEntry(at=e.created_at, kind="event", event=e) for e in events]
-    entries.sort(key=lambda entry: (entry.at, entry.kind == "event"))
+    entries = [
+        TimelineEntry(at=c.created_at, kind="comment", template="tickets/timeline/comment.html", item=c, order=1)
+        for c in comments
+    ]
+    entries += [
+        TimelineEntry(at=e.created_at, kind="event", template="tickets/timeline/event.html", item=e, order=2)
+        for e in events
+    ]
+    entries.sort(key=lambda entry: (entry.at, entry.order))
     return entries
 
 
@@ -120,3 +120,271 @@ def problem_with_incidents(*, problem: Problem) -> Problem:
             queryset=Incident.objects.select_related("reporter", "assignee").order_by("-created_at"),
         )
     ).get(pk=problem.pk)
+
+
+# --- the triage queue ------------------------------------------------------------------
+
+
+class RowValue(Func):
+    """A SQL row value, `(a, b, c)`. Compared as a whole with the last row of the previous
+    page, it lets the index of the sort order start right there (keyset pagination): page
+    10,000 costs what page 1 costs, where OFFSET would read and drop every row before it."""
+
+    function = ""
+    template = "(%(expressions)s)"
+    output_field = models.Field()
+
+
+@dataclass(frozen=True)
+class QueueSort:
+    label: str
+    fields: tuple[str, ...]  # all in one direction, ending in id; an index matches each
+    descending: bool = False
+
+
+QUEUE_SORTS = {
+    "triage": QueueSort(
+        "Triage: new and unassigned first, then priority, oldest first", ("triage_rank", "priority", "created_at", "id")
+    ),
+    "newest": QueueSort("Newest first", ("created_at", "id"), descending=True),
+    "oldest": QueueSort("Oldest first", ("created_at", "id")),
+    "updated": QueueSort("Recently updated", ("updated_at", "id"), descending=True),
+    "priority": QueueSort("Priority, oldest first", ("priority", "created_at", "id")),
+}
+QUEUE_STATUS_FILTERS = [("open", "Open"), *IncidentStatus.choices, ("", "All")]
+QUEUE_ASSIGNEE_FILTERS = [("", "Anyone"), ("me", "Assigned to me"), ("none", "Unassigned")]
+QUEUE_SLA_FILTERS = [("", "Any SLA state"), ("breached", "Breached"), ("due_soon", "Due within an hour")]
+INCIDENT_NUMBER = re.compile(r"^\s*(INC\d{7})\s*$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    """What the agent asked to see. Every field has a URL parameter of the same name, so a
+    view of the queue can be bookmarked and shared."""
+
+    status: str = "open"
+    priority: int | None = None
+    channel: str = ""
+    service: int | None = None
+    assignee: str = ""  # "me", "none", or "" for anyone
+    sla: str = ""  # "breached", "due_soon", or ""
+    q: str = ""
+    sort: str = "triage"
+
+
+@dataclass(frozen=True)
+class QueuePage:
+    incidents: list[Incident]
+    # Ids of the rows the neighbouring pages start after / end before; None: no such page.
+    next_after: int | None
+    previous_before: int | None
+
+
+def incident_queue_filtered(*, user: User | AnonymousUser, filters: QueueFilters, now: datetime) -> QuerySet[Incident]:
+    """The incidents `user` may see that match `filters`, unordered."""
+    incidents = incidents_visible_to(user)
+    if filters.status == "open":
+        incidents = incidents.filter(status__in=OPEN_STATUSES)
+    elif filters.status:
+        incidents = incidents.filter(status=filters.status)
+    if filters.priority:
+        incidents = incidents.filter(priority=filters.priority)
+    if filters.channel:
+        incidents = incidents.filter(channel=filters.channel)
+    if filters.service:
+        incidents = incidents.filter(service_id=filters.service)
+    if filters.assignee == "me":
+        incidents = incidents.filter(assignee_id=user.pk)
+    elif filters.assignee == "none":
+        incidents = incidents.filter(assignee__isnull=True)
+    if filters.sla == "breached":
+        incidents = incidents.filter(sla_breached_q(now=now))
+    elif filters.sla == "due_soon":
+        incidents = incidents.filter(sla_due_soon_q(now=now)).exclude(sla_breached_q(now=now))
+    if filters.q.strip():
+        incidents = incidents.filter(incident_search_q(query=filters.q))
+    return incidents
+
+
+def sla_breached_q(*, now: datetime) -> Q:
+    """A target missed: flagged by the sweep, or overdue on a running clock and not flagged yet."""
+    running = Q(status__in=SLA_RUNNING_STATUSES, sla_paused_since__isnull=True)
+    return (
+        Q(response_breached=True)
+        | Q(resolution_breached=True)
+        | (running & Q(resolution_due_at__lt=now))
+        | (running & Q(first_response_at__isnull=True, response_due_at__lt=now))
+    )
+
+
+def sla_due_soon_q(*, now: datetime, within: timedelta = timedelta(hours=1)) -> Q:
+    """A running clock whose response or resolution target falls within the next hour."""
+    running = Q(status__in=SLA_RUNNING_STATUSES, sla_paused_since__isnull=True)
+    return running & (
+        Q(resolution_due_at__gte=now, resolution_due_at__lt=now + within)
+        | Q(first_response_at__isnull=True, response_due_at__gte=now, response_due_at__lt=now + within)
+    )
+
+
+def incident_search_q(*, query: str) -> Q:
+    """Incidents whose title, description or comments match `query`.
+
+    On PostgreSQL: full-text search (web search syntax: words, "a phrase", -not) on the
+    GIN-indexed `search_document` (migration 0005). Elsewhere: every word must appear in
+    the title, the description or a comment (LIKE; fine for a desk that fits SQLite). An
+    incident number finds that incident.
+    """
+    number = INCIDENT_NUMBER.match(query)
+    if number:
+        return Q(number=number.group(1).upper())
+    if connection.vendor == "postgresql":
+        return Q(
+            RawSQL(
+                "tickets_incident.search_document @@ websearch_to_tsquery('english', %s)",
+                [query],
+                output_field=models.BooleanField(),
+            )
+        )
+    condition = Q()
+    for word in query.split()[:10]:
+        word = word.strip('"')
+        if not word or word.startswith("-"):
+            continue
+        in_comments = Comment.objects.filter(incident__isnull=False, body__icontains=word).values("incident_id")
+        condition &= Q(title__icontains=word) | Q(description__icontains=word) | Q(pk__in=in_comments)
+    return condition
+
+
+def incident_queue(
+    *,
+    user: User | AnonymousUser,
+    filters: QueueFilters,
+    now: datetime,
+    after: int | None = None,
+    before: int | None = None,
+    size: int = 50,
+) -> QueuePage:
+    """One page of the triage queue: at most `size` incidents after (or before) the incident
+    with id `after` (`before`) in the chosen sort order. Two queries at most: the anchor
+    row's sort key, and the page."""
+    sort = QUEUE_SORTS.get(filters.sort, QUEUE_SORTS["triage"])
+    incidents = incident_queue_filtered(user=user, filters=filters, now=now).select_related(*INCIDENT_LIST_RELATED)
+    anchor_id = after or before
+    backwards = before is not None and after is None
+    if anchor_id:
+        anchor = Incident.objects.filter(pk=anchor_id).values(*sort.fields).first()
+        if anchor is None:
+            anchor_id, backwards = None, False
+        else:
+            lhs = RowValue(*(F(name) for name in sort.fields))
+            rhs = RowValue(*(Value(anchor[name], output_field=_value_field(name)) for name in sort.fields))
+            # Forwards in a descending order, or backwards in an ascending one, is "<".
+            incidents = incidents.filter(LessThan(lhs, rhs) if sort.descending != backwards else GreaterThan(lhs, rhs))
+    descending = sort.descending != backwards
+    ordering = [f"-{name}" if descending else name for name in sort.fields]
+    rows = list(incidents.order_by(*ordering)[: size + 1])
+    more = len(rows) > size
+    rows = rows[:size]
+    if backwards:
+        rows.reverse()
+        return QueuePage(
+            incidents=rows,
+            next_after=rows[-1].pk if rows else None,
+            previous_before=rows[0].pk if more else None,
+        )
+    return QueuePage(
+        incidents=rows,
+        next_after=rows[-1].pk if more else None,
+        previous_before=rows[0].pk if anchor_id and rows else None,
+    )
+
+
+def _value_field(name: str) -> models.Field:
+    field = Incident._meta.get_field(name)
+    return field.output_field if field.generated else field
+
+
+@dataclass(frozen=True)
+class QueueChanges:
+    new: int  # arrived since the queue was loaded
+    updated: int  # were there already, and changed since
+    since_seen: int  # arrived or changed since the previous poll
+
+
+def incident_queue_changes(
+    *,
+    user: User | AnonymousUser,
+    filters: QueueFilters,
+    now: datetime,
+    last_id: int,
+    since: datetime,
+    seen: datetime,
+) -> QueueChanges:
+    """What happened in the queue's view since the agent loaded it (incidents with an id
+    above `last_id`, or updated after `since`) and since the last poll (`seen`). One query,
+    on the id and updated-at indexes."""
+    counts = (
+        incident_queue_filtered(user=user, filters=filters, now=now)
+        .filter(Q(pk__gt=last_id) | Q(updated_at__gt=since))
+        .aggregate(
+            new=Count("pk", filter=Q(pk__gt=last_id)),
+            updated=Count("pk", filter=Q(pk__lte=last_id, updated_at__gt=since)),
+            since_seen=Count("pk", filter=Q(updated_at__gt=seen)),
+        )
+    )
+    return QueueChanges(new=counts["new"], updated=counts["updated"], since_seen=counts["since_seen"])
+
+
+def incident_latest_id() -> int:
+    return Incident.objects.aggregate(latest=Max("pk"))["latest"] or 0
+
+
+def incidents_by_ids(*, user: User | AnonymousUser, ids: list[int]) -> list[Incident]:
+    """The incidents of a selection that `user` may see, in id order (bulk actions)."""
+    return list(incidents_visible_to(user).filter(pk__in=ids).order_by("pk"))
+
+
+# --- problems and contacts -------------------------------------------------------------
+
+
+def problem_list_page(*, user: User | AnonymousUser, status: str = "", q: str = "") -> QuerySet[Problem]:
+    """Problems with the number of incidents linked to each (one query per page)."""
+    problems = problem_list(user=user).annotate(incident_count=Count("incidents"))
+    if status == "open":
+        problems = problems.exclude(status__in=[ProblemStatus.RESOLVED, ProblemStatus.CLOSED])
+    elif status:
+        problems = problems.filter(status=status)
+    q = q.strip()
+    if q:
+        problems = problems.filter(Q(number__iexact=q) | Q(title__icontains=q))
+    return problems.order_by("-created_at", "-id")
+
+
+def problem_search(*, user: User | AnonymousUser, q: str, limit: int = 8) -> list[Problem]:
+    """Problems an incident can still be linked to, by number or words of the title
+    (search-as-you-type on the incident page)."""
+    q = q.strip()
+    if not q:
+        return []
+    problems = problems_visible_to(user).exclude(status=ProblemStatus.CLOSED)
+    condition = Q(number__iexact=q)
+    words = [word for word in q.split()[:6] if word]
+    if words:
+        title_match = Q()
+        for word in words:
+            title_match &= Q(title__icontains=word)
+        condition |= title_match
+    return list(problems.filter(condition).order_by("-created_at")[:limit])
+
+
+def contact_list(*, q: str = "") -> QuerySet[Contact]:
+    """Contacts still in use (not merged away), with how many incidents each reported."""
+    contacts = (
+        Contact.objects.filter(merged_into__isnull=True)
+        .select_related("user")
+        .annotate(incident_count=Count("incidents"))
+    )
+    q = q.strip()
+    if q:
+        contacts = contacts.filter(Q(name__icontains=q) | Q(email__icontains=q) | Q(user__username__icontains=q))
+    return contacts.order_by("name", "id")

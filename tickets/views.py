@@ -4,6 +4,9 @@ Each view parses the request, calls one selector or service, and renders; a serv
 ValidationError goes back to the form it came from, with nothing saved.
 """
 
+from datetime import timedelta
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -11,7 +14,10 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from . import selectors, services
@@ -19,14 +25,23 @@ from .access import is_agent, is_customer
 from .decorators import agent_required, customer_required
 from .forms import (
     AssignForm,
+    BulkActionForm,
     CommentForm,
     IncidentRaiseForm,
+    NoteForm,
+    PriorityForm,
+    ProblemCreateForm,
+    ProblemEditForm,
+    ProblemIncidentsForm,
+    ProblemLinkForm,
+    ProblemTransitionForm,
+    QueueFilterForm,
     ReopenForm,
     ReplyForm,
     TransitionForm,
     add_service_errors,
 )
-from .models import Channel, Impact, Incident, IncidentStatus
+from .models import Channel, Impact, Incident, IncidentStatus, Problem, ProblemStatus, Visibility
 
 PAGE_SIZE = 50
 
@@ -52,34 +67,155 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 # --- agent console ---------------------------------------------------------------------
 
-INCIDENT_STATUS_FILTERS = [("open", "Open"), *IncidentStatus.choices, ("", "All")]
+QUEUE_PAGE_SIZE = 50
+LIVE_POLL_SECONDS = 10
+
+
+def _queue_context(request: HttpRequest, *, now) -> dict:
+    """The queue's filters and one page of it: shared by the page and its live refresh."""
+    filter_form = QueueFilterForm(request.GET)
+    filters = filter_form.filters()
+    after, before = _int_or_none(request.GET.get("after")), _int_or_none(request.GET.get("before"))
+    page = selectors.incident_queue(
+        user=request.user, filters=filters, now=now, after=after, before=before, size=QUEUE_PAGE_SIZE
+    )
+    cursor = urlencode({"after": after} if after else {"before": before} if before else {})
+    return {
+        "filter_form": filter_form,
+        "filters": filters,
+        "query": filter_form.query_string(),
+        "cursor": cursor,
+        "page": page,
+    }
+
+
+def _int_or_none(value: str | None) -> int | None:
+    try:
+        number = int(value or "")
+    except ValueError:
+        return None
+    return number if 0 < number < 2**63 else None
+
+
+def _datetime_or_none(value: str | None):
+    parsed = parse_datetime(value or "")
+    return parsed if parsed and timezone.is_aware(parsed) else None
 
 
 @agent_required
 @require_GET
 def incident_list(request: HttpRequest) -> HttpResponse:
-    status = request.GET.get("status", "open")
-    if status not in dict(INCIDENT_STATUS_FILTERS):
-        status = "open"
-    scope = request.GET.get("assignee", "")
-    incidents = selectors.incident_list(
-        user=request.user,
-        status=status or None,
-        assignee=request.user if scope == "me" else None,
-        unassigned=scope == "none",
-    )
-    page = Paginator(incidents, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "tickets/incident_list.html",
+    """The triage queue: the agent's home."""
+    now = timezone.now()
+    context = _queue_context(request, now=now)
+    context.update(
         {
-            "page": page,
-            "status": status,
-            "scope": scope,
-            "status_filters": INCIDENT_STATUS_FILTERS,
-            "now": timezone.now(),
-        },
+            "now": now,
+            "since": now,
+            "last_id": selectors.incident_latest_id(),
+            "bulk_form": BulkActionForm(),
+            "poll_seconds": LIVE_POLL_SECONDS,
+            "here": request.get_full_path(),
+        }
     )
+    return render(request, "tickets/incident_list.html", context)
+
+
+@agent_required
+@require_GET
+def incident_queue_live(request: HttpRequest) -> HttpResponse:
+    """Polled by the queue: how many incidents matching its filters arrived or changed since
+    it was loaded and, when something changed since the last poll, its rows redrawn (the
+    page keeps the agent's selection, focus and scroll; see static/js/console.js)."""
+    now = timezone.now()
+    since = _datetime_or_none(request.GET.get("since"))
+    last_id = _int_or_none(request.GET.get("last_id")) or 0
+    seen = _datetime_or_none(request.GET.get("seen")) or since
+    if since is None:
+        return HttpResponse("The live queue needs “since”.", status=400, content_type="text/plain")
+    filters = QueueFilterForm(request.GET).filters()
+    changes = selectors.incident_queue_changes(
+        user=request.user, filters=filters, now=now, last_id=last_id, since=since, seen=seen
+    )
+    # A change saved just before this poll may commit just after it: look a little back.
+    next_seen = now - timedelta(seconds=5)
+    context = {
+        "changes": changes,
+        "since": since,
+        "last_id": last_id,
+        "seen": next_seen,
+        "poll_seconds": LIVE_POLL_SECONDS,
+    }
+    if changes.since_seen:
+        context.update(_queue_context(request, now=now))
+        context.update({"now": now, "redraw": True})
+    else:
+        context["query"] = QueueFilterForm(request.GET).query_string()
+        after, before = _int_or_none(request.GET.get("after")), _int_or_none(request.GET.get("before"))
+        context["cursor"] = urlencode({"after": after} if after else {"before": before} if before else {})
+    return render(request, "tickets/_queue_live.html", context)
+
+
+def _back_to(request: HttpRequest, fallback: str) -> str:
+    """Where a form posted from a list should return: its `next`, if it is ours."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return fallback
+
+
+@agent_required
+@require_POST
+def incident_bulk(request: HttpRequest) -> HttpResponse:
+    """Assign or move every selected incident of the queue, all or none."""
+    back = _back_to(request, reverse("incident_list"))
+    form = BulkActionForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(back)
+    incidents = selectors.incidents_by_ids(user=request.user, ids=form.cleaned_data["incidents"])
+    action = form.cleaned_data["action"]
+    try:
+        if action == "status":
+            status = form.cleaned_data["status"]
+            if not status:
+                raise ValidationError({"status": "Choose the status to move them to."})
+            note = form.cleaned_data["note"]
+            services.incidents_bulk_transition(
+                incidents=incidents,
+                to_status=status,
+                actor=request.user,
+                hold_reason=note if status == IncidentStatus.ON_HOLD else "",
+                resolution=note if status == IncidentStatus.RESOLVED else "",
+            )
+            done = f"now {IncidentStatus(status).label.lower()}"
+        else:
+            assignee = request.user if action == "assign_me" else form.cleaned_data["assignee"]
+            services.incidents_bulk_assign(incidents=incidents, assignee=assignee, actor=request.user)
+            done = f"assigned to {assignee.get_full_name() or assignee.get_username()}" if assignee else "unassigned"
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        messages.error(request, "Nothing was changed.")
+    else:
+        messages.success(request, f"{len(incidents)} incident{'s' if len(incidents) != 1 else ''} {done}.")
+    return redirect(back)
+
+
+@agent_required
+@require_POST
+def incident_assign_me(request: HttpRequest, number: str) -> HttpResponse:
+    incident = selectors.incident_get(user=request.user, number=number)
+    try:
+        services.incident_assign(incident=incident, assignee=request.user, actor=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, f"{incident.number} is assigned to you.")
+    return redirect(_back_to(request, reverse("incident_detail", args=[incident.number])))
 
 
 def _render_incident(request: HttpRequest, incident: Incident, *, status: int = 200, **forms) -> HttpResponse:
@@ -89,6 +225,11 @@ def _render_incident(request: HttpRequest, incident: Incident, *, status: int = 
         AssignForm(initial={"assignee": incident.assignee_id, "assignment_group": incident.assignment_group_id}),
     )
     forms.setdefault("comment_form", CommentForm())
+    forms.setdefault(
+        "priority_form",
+        PriorityForm(initial={"impact": incident.impact, "urgency": incident.urgency, "major": incident.major}),
+    )
+    forms.setdefault("problem_form", ProblemLinkForm())
     return render(
         request,
         "tickets/incident_detail.html",
@@ -108,6 +249,63 @@ def _render_incident(request: HttpRequest, incident: Incident, *, status: int = 
 def incident_detail(request: HttpRequest, number: str) -> HttpResponse:
     incident = selectors.incident_get(user=request.user, number=number)
     return _render_incident(request, incident)
+
+
+@agent_required
+@require_POST
+def incident_priority(request: HttpRequest, number: str) -> HttpResponse:
+    """Impact, urgency (so the priority, and the SLA targets) and the major-incident flag."""
+    incident = selectors.incident_get(user=request.user, number=number)
+    form = PriorityForm(request.POST)
+    if form.is_valid():
+        try:
+            updated = services.incident_update(incident=incident, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"{incident.number} is now {updated.get_priority_display().lower()}.")
+            return redirect("incident_detail", number=incident.number)
+    return _render_incident(request, incident, priority_form=form, status=400)
+
+
+@agent_required
+@require_POST
+def incident_problem_link(request: HttpRequest, number: str) -> HttpResponse:
+    incident = selectors.incident_get(user=request.user, number=number)
+    form = ProblemLinkForm(request.POST)
+    if form.is_valid():
+        problem = form.cleaned_data["problem"]
+        try:
+            services.problem_link_incidents(problem=problem, incidents=[incident], actor=request.user)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"{incident.number} is linked to {problem.number}.")
+            return redirect("incident_detail", number=incident.number)
+    return _render_incident(request, incident, problem_form=form, status=400)
+
+
+@agent_required
+@require_POST
+def incident_problem_unlink(request: HttpRequest, number: str) -> HttpResponse:
+    incident = selectors.incident_get(user=request.user, number=number)
+    problem_number = incident.problem.number if incident.problem_id else None
+    services.problem_unlink_incident(incident=incident, actor=request.user)
+    if problem_number:
+        messages.success(request, f"{incident.number} is no longer linked to {problem_number}.")
+    return redirect(_back_to(request, reverse("incident_detail", args=[incident.number])))
+
+
+@agent_required
+@require_GET
+def problem_search(request: HttpRequest) -> HttpResponse:
+    """Search-as-you-type for the problem to link an incident to (an htmx fragment)."""
+    q = request.GET.get("q", "")[:200]
+    return render(
+        request,
+        "tickets/_problem_search.html",
+        {"problems": selectors.problem_search(user=request.user, q=q), "q": q},
+    )
 
 
 @agent_required
@@ -176,6 +374,229 @@ def incident_comment(request: HttpRequest, number: str) -> HttpResponse:
             )
             return redirect("incident_detail", number=incident.number)
     return _render_incident(request, incident, comment_form=form, status=400)
+
+
+# --- problems --------------------------------------------------------------------------
+
+PROBLEM_PAGE_SIZE = 50
+PROBLEM_STATUS_FILTERS = [("open", "Open"), *ProblemStatus.choices, ("", "All")]
+
+
+@agent_required
+@require_GET
+def problem_list(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("status", "open")
+    if status not in dict(PROBLEM_STATUS_FILTERS):
+        status = "open"
+    q = request.GET.get("q", "")[:200]
+    problems = selectors.problem_list_page(user=request.user, status=status, q=q)
+    page = Paginator(problems, PROBLEM_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "tickets/problem_list.html",
+        {
+            "page": page,
+            "status": status,
+            "q": q,
+            "status_filters": PROBLEM_STATUS_FILTERS,
+            "query": urlencode({"status": status, "q": q}),
+        },
+    )
+
+
+@agent_required
+@require_POST
+def problem_create(request: HttpRequest) -> HttpResponse:
+    """Create a problem, from the queue's selection or from an incident. The selection
+    arrives without a title: that first post only shows the form."""
+    incident_ids = [i for i in (_int_or_none(v) for v in request.POST.getlist("incidents")) if i]
+    incidents = selectors.incidents_by_ids(user=request.user, ids=incident_ids)
+    if "title" not in request.POST:
+        first = incidents[0] if incidents else None
+        form = ProblemCreateForm(
+            initial={
+                "incidents": [i.pk for i in incidents],
+                "title": first.title if first else "",
+                "service": first.service_id if first else None,
+            }
+        )
+        return render(request, "tickets/problem_create.html", {"form": form, "incidents": incidents})
+    form = ProblemCreateForm(request.POST)
+    if form.is_valid():
+        try:
+            problem = services.problem_create(
+                title=form.cleaned_data["title"],
+                description=form.cleaned_data["description"],
+                service=form.cleaned_data["service"],
+                assignee=form.cleaned_data["assignee"],
+                incidents=incidents,
+                actor=request.user,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"{problem.number} created with {len(incidents)} linked incident(s).")
+            return redirect("problem_detail", number=problem.number)
+    return render(request, "tickets/problem_create.html", {"form": form, "incidents": incidents}, status=400)
+
+
+@agent_required
+@require_GET
+def problem_new(request: HttpRequest) -> HttpResponse:
+    return render(request, "tickets/problem_create.html", {"form": ProblemCreateForm(), "incidents": []})
+
+
+def _render_problem(request: HttpRequest, problem: Problem, *, status: int = 200, **forms) -> HttpResponse:
+    problem = selectors.problem_with_incidents(problem=problem)
+    forms.setdefault(
+        "edit_form",
+        ProblemEditForm(
+            initial={
+                "title": problem.title,
+                "description": problem.description,
+                "service": problem.service_id,
+                "assignee": problem.assignee_id,
+                "root_cause": problem.root_cause,
+                "workaround": problem.workaround,
+            }
+        ),
+    )
+    forms.setdefault("transition_form", ProblemTransitionForm(problem=problem))
+    forms.setdefault("link_form", ProblemIncidentsForm())
+    forms.setdefault("note_form", NoteForm())
+    return render(
+        request,
+        "tickets/problem_detail.html",
+        {"problem": problem, "timeline": selectors.problem_timeline(problem=problem), "now": timezone.now(), **forms},
+        status=status,
+    )
+
+
+@agent_required
+@require_GET
+def problem_detail(request: HttpRequest, number: str) -> HttpResponse:
+    return _render_problem(request, selectors.problem_get(user=request.user, number=number))
+
+
+@agent_required
+@require_POST
+def problem_update(request: HttpRequest, number: str) -> HttpResponse:
+    problem = selectors.problem_get(user=request.user, number=number)
+    form = ProblemEditForm(request.POST)
+    if form.is_valid():
+        try:
+            services.problem_update(problem=problem, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"{problem.number} saved.")
+            return redirect("problem_detail", number=problem.number)
+    return _render_problem(request, problem, edit_form=form, status=400)
+
+
+@agent_required
+@require_POST
+def problem_transition(request: HttpRequest, number: str) -> HttpResponse:
+    problem = selectors.problem_get(user=request.user, number=number)
+    form = ProblemTransitionForm(request.POST, problem=problem)
+    if form.is_valid():
+        try:
+            services.problem_transition(
+                problem=problem,
+                to_status=form.cleaned_data["status"],
+                resolve_incidents_note=form.cleaned_data["resolve_incidents_note"],
+                actor=request.user,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            label = ProblemStatus(form.cleaned_data["status"]).label.lower()
+            messages.success(request, f"{problem.number} is now {label}.")
+            return redirect("problem_detail", number=problem.number)
+    return _render_problem(request, problem, transition_form=form, status=400)
+
+
+@agent_required
+@require_POST
+def problem_link(request: HttpRequest, number: str) -> HttpResponse:
+    problem = selectors.problem_get(user=request.user, number=number)
+    form = ProblemIncidentsForm(request.POST)
+    if form.is_valid():
+        numbers = form.cleaned_data["numbers"]
+        incidents = list(selectors.incident_list(user=request.user, status=None).filter(number__in=numbers))
+        missing = sorted(set(numbers) - {i.number for i in incidents})
+        try:
+            if missing:
+                raise ValidationError({"numbers": f"No such incident: {', '.join(missing)}."})
+            services.problem_link_incidents(problem=problem, incidents=incidents, actor=request.user)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"Linked {', '.join(sorted(numbers))} to {problem.number}.")
+            return redirect("problem_detail", number=problem.number)
+    return _render_problem(request, problem, link_form=form, status=400)
+
+
+@agent_required
+@require_POST
+def problem_note(request: HttpRequest, number: str) -> HttpResponse:
+    problem = selectors.problem_get(user=request.user, number=number)
+    form = NoteForm(request.POST)
+    if form.is_valid():
+        try:
+            services.comment_create(
+                problem=problem, body=form.cleaned_data["body"], visibility=Visibility.INTERNAL, author=request.user
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Note added.")
+            return redirect("problem_detail", number=problem.number)
+    return _render_problem(request, problem, note_form=form, status=400)
+
+
+# --- contacts ------------------------------------------------------------------------
+
+CONTACT_PAGE_SIZE = 50
+
+
+@agent_required
+@require_GET
+def contact_list(request: HttpRequest) -> HttpResponse:
+    q = request.GET.get("q", "")[:200]
+    page = Paginator(selectors.contact_list(q=q), CONTACT_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "tickets/contact_list.html", {"page": page, "q": q, "query": urlencode({"q": q})})
+
+
+@agent_required
+@require_POST
+def contact_merge(request: HttpRequest) -> HttpResponse:
+    """Two steps: the list posts the two selected contacts and this page asks which one to
+    keep; posting that choice (`keep`) merges the other into it."""
+    ids = [i for i in (_int_or_none(v) for v in request.POST.getlist("contacts")) if i]
+    contacts = list(selectors.contact_list().filter(pk__in=ids))
+    if len(set(ids)) != 2 or len(contacts) != 2:
+        messages.error(request, "Select exactly two contacts to merge (contacts already merged cannot be chosen).")
+        return redirect(_back_to(request, reverse("contact_list")))
+    keep = _int_or_none(request.POST.get("keep"))
+    if "keep" not in request.POST or keep not in ids:
+        error = "Choose the contact to keep." if "keep" in request.POST else None
+        return render(
+            request, "tickets/contact_merge.html", {"contacts": contacts, "error": error}, status=400 if error else 200
+        )
+    target = next(c for c in contacts if c.pk == keep)
+    source = next(c for c in contacts if c.pk != keep)
+    try:
+        services.contact_merge(source=source, target=target, actor=request.user)
+    except ValidationError as error:
+        return render(
+            request,
+            "tickets/contact_merge.html",
+            {"contacts": contacts, "error": " ".join(error.messages)},
+            status=400,
+        )
+    messages.success(request, f"{source.name} was merged into {target.name}.")
+    return redirect(f"{reverse('contact_list')}?{urlencode({'q': target.name})}")
 
 
 # --- customer portal -------------------------------------------------------------------

@@ -95,3 +95,22 @@ def response_state(incident: Incident, now: datetime) -> str:
     return format_html(
         '<span class="badge text-bg-light border">Respond in {}</span>', _duration(incident.response_due_at - now)
     )
+
+
+@register.simple_tag
+def sla_countdown(incident: Incident, now: datetime) -> str:
+    """The resolution state, counting down in the browser while the clock runs
+    (static/js/console.js updates every element with data-due)."""
+    state = sla_state(incident, now)
+    running = (
+        incident.status in SLA_RUNNING_STATUSES
+        and incident.resolution_due_at is not None
+        and incident.sla_paused_since is None
+        and not incident.resolution_breached
+        and incident.resolution_due_at > now
+    )
+    if not running:
+        return state
+    return format_html(
+        '<span class="sla-countdown" data-due="{}">{}</span>', incident.resolution_due_at.isoformat(), state
+    )

@@ -39,7 +39,7 @@ def test_the_list_filters_by_status_and_assignee(agent_client, agent, contact):
 
     def titles(query):
         response = agent_client.get(reverse("incident_list") + query)
-        return {i.title for i in response.context["page"]}
+        return {i.title for i in response.context["page"].incidents}
 
     assert titles("") == {"Mine", "Nobody's"}  # open by default
     assert titles("?status=") == {"Mine", "Nobody's", "Done"}
