@@ -180,6 +180,9 @@ INCIDENT_REOPEN_DAYS = env.int("INCIDENT_REOPEN_DAYS", default=7)
 # Resolved incidents close by themselves after this many days (0 turns it off).
 INCIDENT_AUTO_CLOSE_DAYS = env.int("INCIDENT_AUTO_CLOSE_DAYS", default=14)
 
+# How often the console's queue asks what changed, in seconds.
+CONSOLE_LIVE_POLL_SECONDS = env.int("CONSOLE_LIVE_POLL_SECONDS", default=10)
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",

@@ -165,7 +165,8 @@ class QueueFilterForm(forms.Form):
             field.widget.attrs.update(
                 {"class": "form-select form-select-sm" if name != "q" else "form-control form-control-sm"}
             )
-        self.fields["q"].widget.attrs.update({"type": "search", "placeholder": "Search title, description, comments"})
+        self.fields["q"].widget.input_type = "search"
+        self.fields["q"].widget.attrs.update({"placeholder": "Title, description, comments or a number (press /)"})
 
     def filters(self) -> QueueFilters:
         self.is_valid()

@@ -144,7 +144,7 @@ class QueueSort:
 
 QUEUE_SORTS = {
     "triage": QueueSort(
-        "Triage: new and unassigned first, then priority, oldest first", ("triage_rank", "priority", "created_at", "id")
+        "Triage: untriaged, priority, oldest", ("triage_rank", "priority", "created_at", "id")
     ),
     "newest": QueueSort("Newest first", ("created_at", "id"), descending=True),
     "oldest": QueueSort("Oldest first", ("created_at", "id")),

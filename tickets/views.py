@@ -68,7 +68,10 @@ def healthz(request: HttpRequest) -> JsonResponse:
 # --- agent console ---------------------------------------------------------------------
 
 QUEUE_PAGE_SIZE = 50
-LIVE_POLL_SECONDS = 10
+
+
+def _poll_seconds() -> int:
+    return settings.CONSOLE_LIVE_POLL_SECONDS
 
 
 def _queue_context(request: HttpRequest, *, now) -> dict:
@@ -114,7 +117,7 @@ def incident_list(request: HttpRequest) -> HttpResponse:
             "since": now,
             "last_id": selectors.incident_latest_id(),
             "bulk_form": BulkActionForm(),
-            "poll_seconds": LIVE_POLL_SECONDS,
+            "poll_seconds": _poll_seconds(),
             "here": request.get_full_path(),
         }
     )
@@ -144,7 +147,7 @@ def incident_queue_live(request: HttpRequest) -> HttpResponse:
         "since": since,
         "last_id": last_id,
         "seen": next_seen,
-        "poll_seconds": LIVE_POLL_SECONDS,
+        "poll_seconds": _poll_seconds(),
     }
     if changes.since_seen:
         context.update(_queue_context(request, now=now))
