@@ -1,0 +1,131 @@
+"""Measure the console's server time on a big desk (PostgreSQL), as issue 3 asks.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/sd_console_bench \\
+        .venv/bin/python bench/bench_console.py --requests 60
+
+Fill the database first with bench/generate_data.py. Each page is requested through
+Django's test client in this process (middleware, view, queries, template: everything the
+server does, without the network), a few times to warm up and then --requests times; the
+script prints the median and 95th percentile, the number of queries of one request, and
+the rows shown. Targets at 1,000,000 incidents: queue p95 < 100 ms, search p95 < 300 ms,
+incident page p95 < 100 ms, at most 10 queries per page.
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "servicedesk.settings")
+os.environ.setdefault("SECRET_KEY", "bench-only-secret-key")
+os.environ.setdefault("USE_HTTPS", "false")
+os.environ.setdefault("STATIC_FROM_COLLECTSTATIC", "false")
+os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+
+import django
+
+django.setup()
+
+from django.contrib.auth.models import User  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+from tickets.models import Incident  # noqa: E402
+
+SEARCHES = [
+    "printer jams",
+    "vpn disconnects",
+    "certificate",
+    "mfa code",
+    '"shared drive"',
+    "payroll error",
+    "outlook password",
+    "monitor flickers",
+    "timeout -vpn",
+    "docking",
+]
+
+
+def rich_incidents(limit: int = 10) -> list[str]:
+    """Incidents with 50 timeline entries (25 comments; see bench/generate_data.py)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT i.number FROM tickets_incident i JOIN ("
+            "  SELECT incident_id FROM tickets_comment GROUP BY incident_id HAVING count(*) = 25 LIMIT %s"
+            ") c ON c.incident_id = i.id",
+            [limit],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def measure(client: Client, urls: list[str], requests: int, warmup: int = 5) -> dict:
+    for n in range(warmup):
+        client.get(urls[n % len(urls)])
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(urls[0])
+    assert response.status_code == 200, (urls[0], response.status_code)
+    text = response.text
+    if '<ol class="timeline"' in text:
+        rows = text.split('<ol class="timeline"')[1].split("</ol>")[0].count("<li ")
+    else:
+        rows = text.count("<tr data-incident=")
+    timings = []
+    for n in range(requests):
+        url = urls[n % len(urls)]
+        started = time.perf_counter()
+        response = client.get(url)
+        timings.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200, (url, response.status_code)
+    timings.sort()
+    return {
+        "median": statistics.median(timings),
+        "p95": timings[max(0, int(len(timings) * 0.95) - 1)],
+        "queries": len(captured),
+        "rows": rows,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--requests", type=int, default=60, help="measured requests per page (at least 50)")
+    parser.add_argument("--agent", default="bench-agent-0")
+    args = parser.parse_args()
+    if connection.vendor != "postgresql":
+        sys.exit("The benchmarks run on PostgreSQL: set DATABASE_URL=postgres://...")
+
+    total = Incident.objects.count()
+    agent = User.objects.get(username=args.agent)
+    client = Client()
+    client.force_login(agent)
+    middle = Incident.objects.order_by("created_at", "id").values_list("pk", flat=True)[total // 2]
+    rich = rich_incidents()
+    if not rich:
+        sys.exit("No incident with 50 timeline entries: run bench/generate_data.py first.")
+
+    pages = {
+        "queue, default (open, triage order)": ["/incidents/"],
+        "queue, filtered (P3, unassigned, X)": ["/incidents/?priority=3&assignee=none&channel=twitter"],
+        "queue, filtered (breached, mine, all)": ["/incidents/?status=&sla=breached&assignee=me"],
+        "queue, page 10,000 (all, newest)": [f"/incidents/?status=&sort=newest&after={middle}"],
+        "search (all statuses, 10 queries)": [f"/incidents/?status=&q={q}" for q in SEARCHES],
+        "search (open, triage order)": [f"/incidents/?q={q}" for q in SEARCHES],
+        "incident page, 50 timeline entries": [f"/incidents/{number}/" for number in rich],
+        "live poll, nothing new": ["/incidents/live/?since=2100-01-01T00:00:00%2B00:00&last_id=999999999"],
+    }
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT version()")
+        version = cursor.fetchone()[0].split(",")[0]
+    print(f"{total:,} incidents; {version}; {args.requests} requests per page; load {os.getloadavg()}")
+    print(f"{'page':<40} {'median ms':>10} {'p95 ms':>8} {'queries':>8} {'rows':>6}")
+    for name, urls in pages.items():
+        result = measure(client, urls, args.requests)
+        print(f"{name:<40} {result['median']:>10.1f} {result['p95']:>8.1f} {result['queries']:>8} {result['rows']:>6}")
+    print(f"load after: {os.getloadavg()}")
+
+
+if __name__ == "__main__":
+    main()
