@@ -262,6 +262,19 @@ class Incident(NeverDeletedModel):
             models.Index(fields=["priority", "created_at", "id"], name="incident_priority_keyset_idx"),
             models.Index(fields=["created_at", "id"], name="incident_created_keyset_idx"),
             models.Index(fields=["updated_at", "id"], name="incident_updated_keyset_idx"),
+            # "Mine" and "unassigned", the queue's everyday views, over open incidents only,
+            # in triage order. Unassigned needs its own: PostgreSQL does not take
+            # "assignee IS NULL" as fixing the first column of an ordered index.
+            models.Index(
+                fields=["assignee", "triage_rank", "priority", "created_at", "id"],
+                name="incident_open_assignee_idx",
+                condition=Q(status__in=["new", "in_progress", "on_hold"]),
+            ),
+            models.Index(
+                fields=["triage_rank", "priority", "created_at", "id"],
+                name="incident_open_unassigned_idx",
+                condition=Q(status__in=["new", "in_progress", "on_hold"], assignee__isnull=True),
+            ),
             # The breach sweep looks only at running incidents not yet flagged.
             models.Index(
                 fields=["response_due_at"],

@@ -143,9 +143,7 @@ class QueueSort:
 
 
 QUEUE_SORTS = {
-    "triage": QueueSort(
-        "Triage: untriaged, priority, oldest", ("triage_rank", "priority", "created_at", "id")
-    ),
+    "triage": QueueSort("Triage: untriaged, priority, oldest", ("triage_rank", "priority", "created_at", "id")),
     "newest": QueueSort("Newest first", ("created_at", "id"), descending=True),
     "oldest": QueueSort("Oldest first", ("created_at", "id")),
     "updated": QueueSort("Recently updated", ("updated_at", "id"), descending=True),
@@ -230,7 +228,9 @@ def incident_search_q(*, query: str) -> Q:
     """Incidents whose title, description or comments match `query`.
 
     On PostgreSQL: full-text search (web search syntax: words, "a phrase", -not) on the
-    GIN-indexed `search_document` (migration 0005). Elsewhere: every word must appear in
+    GIN-indexed `search_document` (migration 0005). When the words are rare their matches
+    are read from the GIN index first (one more query), else the queue's sort index is
+    walked and each row tested; either way a page costs milliseconds. Elsewhere: every word must appear in
     the title, the description or a comment (LIKE; fine for a desk that fits SQLite). An
     incident number finds that incident.
     """
@@ -238,9 +238,12 @@ def incident_search_q(*, query: str) -> Q:
     if number:
         return Q(number=number.group(1).upper())
     if connection.vendor == "postgresql":
+        rare_ids = _rare_match_ids(query)
+        if rare_ids is not None:
+            return Q(pk__in=rare_ids)
         return Q(
             RawSQL(
-                "tickets_incident.search_document @@ websearch_to_tsquery('english', %s)",
+                "tickets_incident.search_document @@ websearch_to_tsquery('english', translate(%s, '<>', '  '))",
                 [query],
                 output_field=models.BooleanField(),
             )
@@ -253,6 +256,19 @@ def incident_search_q(*, query: str) -> Q:
         in_comments = Comment.objects.filter(incident__isnull=False, body__icontains=word).values("incident_id")
         condition &= Q(title__icontains=word) | Q(description__icontains=word) | Q(pk__in=in_comments)
     return condition
+
+
+# Up to this many matches, a search reads them all from the GIN index and sorts them.
+SEARCH_RARE_CAP = 5000
+
+
+def _rare_match_ids(query: str) -> list[int] | None:
+    """The ids of every incident matching `query` when they are few, None when many (one
+    query; see `tickets_incident_search_rare_ids` in migration 0005 for why)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT tickets_incident_search_rare_ids(%s, %s)", [query, SEARCH_RARE_CAP])
+        ids = cursor.fetchone()[0]
+    return ids
 
 
 def incident_queue(

@@ -81,7 +81,7 @@
       case "Enter": {
         const row = currentRow();
         if (!row || event.target.closest("a, button")) return;
-        location.href = row.dataset.href;
+        location.href = row.querySelector("a").href;
         break;
       }
       case "x": {
@@ -157,7 +157,8 @@
       const row = currentRow();
       if (row) {
         row.classList.add("queue-current");
-        if (kept.focusRow && kept.focusRow.incident === row.dataset.incident) {
+        const elsewhere = document.querySelector(".modal.show");
+        if (!elsewhere && kept.focusRow && kept.focusRow.incident === row.dataset.incident) {
           (kept.focusCheckbox ? row.querySelector("input[name=incidents]") : row.querySelector("a")).focus({ preventScroll: true });
         }
       }

@@ -154,6 +154,8 @@ def test_postgres_search_stems_words_and_reads_the_gin_index(agent, contact):
     assert titles(agent, q="roller") == ["Printers jamming"]
     assert titles(agent, q='"replaced the rollers"') == ["Printers jamming"]
     assert titles(agent, q="printer -roller") == []
+    IncidentFactory(reporter=contact, title="App dies with <NullReferenceException>")
+    assert titles(agent, q="nullreferenceexception") == ["App dies with <NullReferenceException>"]
     with connection.cursor() as cursor:
         cursor.execute("SET enable_seqscan = off")
         cursor.execute(

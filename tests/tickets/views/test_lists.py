@@ -44,6 +44,11 @@ QUEUE_QUERIES = 8
 QUEUE_NEXT_PAGE_QUERIES = 9
 
 
+def search_queries() -> int:
+    """PostgreSQL's search first asks whether its words are rare (tickets.selectors)."""
+    return 1 if connection.vendor == "postgresql" else 0
+
+
 @pytest.mark.parametrize("query", ["", "?status=&sort=newest", "?priority=5&sla=breached&assignee=me&channel=web"])
 def test_the_queue_costs_the_same_for_ten_and_a_hundred_rows(agent_client, agent, contact, query):
     make_incidents(10, reporter=contact, agent=agent)
@@ -59,7 +64,7 @@ def test_a_search_and_a_next_page_cost_the_same_for_ten_and_a_hundred_rows(agent
     url = reverse("incident_list") + f"?q=broken&status=&after={first_id}"
     ten = queries_for(agent_client, url)
     make_incidents(90, reporter=contact, agent=agent)
-    assert ten == queries_for(agent_client, url) == QUEUE_NEXT_PAGE_QUERIES
+    assert ten == queries_for(agent_client, url) == QUEUE_NEXT_PAGE_QUERIES + search_queries()
 
 
 def test_the_live_queue_costs_the_same_for_ten_and_a_hundred_rows(agent_client, agent, contact):
