@@ -118,8 +118,8 @@ def main() -> None:
         "queue, filtered (P3, unassigned, X)": ["/incidents/?priority=3&assignee=none&channel=twitter"],
         "queue, filtered (VPN, in progress, new)": ["/incidents/?status=in_progress&service=2&sort=newest"],
         "queue, page 10,000 (all, newest)": [f"/incidents/?status=&sort=newest&after={middle}"],
-        "search (all statuses, 10 queries)": [f"/incidents/?status=&q={q}" for q in SEARCHES],
-        "search (open, triage order)": [f"/incidents/?q={q}" for q in SEARCHES],
+        f"search, all statuses ({len(SEARCHES)} terms)": [f"/incidents/?status=&q={q}" for q in SEARCHES],
+        f"search, open, triage ({len(SEARCHES)} terms)": [f"/incidents/?q={q}" for q in SEARCHES],
         "incident page, 50 timeline entries": [f"/incidents/{number}/" for number in rich],
         "live poll, nothing new": ["/incidents/live/?since=2100-01-01T00:00:00%2B00:00&last_id=999999999"],
     }

@@ -262,6 +262,17 @@ def incident_search_q(*, query: str) -> Q:
 SEARCH_RARE_CAP = 5000
 
 
+QUEUE_DEFERRED = (
+    "description",
+    "resolution",
+    "hold_reason",
+    "service__description",
+    "problem__description",
+    "problem__root_cause",
+    "problem__workaround",
+)
+
+
 def _rare_match_ids(query: str) -> list[int] | None:
     """The ids of every incident matching `query` when they are few, None when many (one
     query; see `tickets_incident_search_rare_ids` in migration 0005 for why)."""
@@ -284,7 +295,12 @@ def incident_queue(
     with id `after` (`before`) in the chosen sort order. Two queries at most: the anchor
     row's sort key, and the page."""
     sort = QUEUE_SORTS.get(filters.sort, QUEUE_SORTS["triage"])
-    incidents = incident_queue_filtered(user=user, filters=filters, now=now).select_related(*INCIDENT_LIST_RELATED)
+    incidents = (
+        incident_queue_filtered(user=user, filters=filters, now=now)
+        .select_related(*INCIDENT_LIST_RELATED)
+        # The queue shows none of the long texts; fifty of them cost more than the query.
+        .defer(*QUEUE_DEFERRED)
+    )
     anchor_id = after or before
     backwards = before is not None and after is None
     if anchor_id:

@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 from django import template
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from tickets import sla
@@ -173,4 +173,26 @@ def queue_row(incident: Incident, now: datetime, since: datetime, last_id: int) 
         sla=sla_state(incident, now),
         updated_iso=updated_at.isoformat(),
         updated_text=updated_at.strftime("%d %b %H:%M"),
+    )
+
+
+@register.simple_tag
+def filter_select(field) -> str:
+    """A <select> of a GET filter form, built here: Django renders each option with its own
+    template, which made the queue's filter bar a fifth of the page's time."""
+    current = "" if field.value() is None else str(field.value())
+    options = format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        (
+            (value, mark_safe(" selected") if str(value) == current else "", label)
+            for value, label in field.field.choices
+        ),
+    )
+    return format_html(
+        '<select name="{}" id="{}" class="{}">{}</select>',
+        field.html_name,
+        field.id_for_label,
+        field.field.widget.attrs.get("class", "form-select"),
+        options,
     )
