@@ -3,6 +3,7 @@
 from datetime import datetime, timedelta
 
 from django import template
+from django.forms.utils import flatatt
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -196,3 +197,20 @@ def filter_select(field) -> str:
         field.field.widget.attrs.get("class", "form-select"),
         options,
     )
+
+
+@register.simple_tag
+def select_field(field) -> str:
+    """A form's <select>, with the attributes Django gives it (id, required, aria-invalid,
+    aria-describedby), built here instead of one template per option: the incident page's
+    assignee list alone cost more than its fifty timeline entries."""
+    attrs = field.build_widget_attrs(dict(field.field.widget.attrs))
+    attrs.setdefault("id", field.auto_id)
+    value = field.value()
+    chosen = {str(v) for v in value} if isinstance(value, list | tuple) else {"" if value is None else str(value)}
+    options = format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        ((v, mark_safe(" selected") if str(v) in chosen else "", label) for v, label in field.field.choices),
+    )
+    return format_html('<select name="{}"{}>{}</select>', field.html_name, flatatt(attrs), options)
