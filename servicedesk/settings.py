@@ -172,6 +172,9 @@ CELERY_BEAT_SCHEDULE = {
         "task": "tickets.tasks.close_resolved_incidents",
         "schedule": 3600.0,
     },
+    # Re-enqueue webhook deliveries a crash or a down worker left behind, and due retries.
+    "sweep-webhook-deliveries": {"task": "tickets.webhooks.sweep", "schedule": 60.0},
+    "prune-webhook-log": {"task": "tickets.webhooks.prune", "schedule": 24 * 3600.0},
 }
 
 # Service desk policy.
@@ -188,6 +191,19 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
+
+# Outgoing webhooks (tickets.webhooks).
+# Allow webhook URLs on private, loopback and link-local addresses (off: SSRF protection).
+WEBHOOK_ALLOW_PRIVATE_TARGETS = env.bool("WEBHOOK_ALLOW_PRIVATE_TARGETS", default=False)
+WEBHOOK_TIMEOUT_SECONDS = env.int("WEBHOOK_TIMEOUT_SECONDS", default=10)
+# Retries back off from the base, doubling, up to the cap; then the delivery gives up.
+WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=12)
+WEBHOOK_RETRY_BASE_SECONDS = env.int("WEBHOOK_RETRY_BASE_SECONDS", default=60)
+WEBHOOK_RETRY_MAX_SECONDS = env.int("WEBHOOK_RETRY_MAX_SECONDS", default=6 * 3600)
+# A subscription is disabled after this many failed attempts in a row, over at least this long.
+WEBHOOK_DISABLE_AFTER_FAILURES = env.int("WEBHOOK_DISABLE_AFTER_FAILURES", default=50)
+WEBHOOK_DISABLE_AFTER_HOURS = env.int("WEBHOOK_DISABLE_AFTER_HOURS", default=24)
+WEBHOOK_LOG_RETENTION_DAYS = env.int("WEBHOOK_LOG_RETENTION_DAYS", default=30)
 
 LOGGING = {
     "version": 1,

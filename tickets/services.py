@@ -45,6 +45,8 @@ from .models import (
     Urgency,
     Visibility,
 )
+from .webhooks.models import WebhookEventType
+from .webhooks.outbox import record_events
 
 Actor = User | Contact | None
 
@@ -193,6 +195,7 @@ def incident_create(
         [incident.number] = reserve_numbers(prefix="INC")
         incident.save(force_insert=True)
         _event(kind=EventKind.CREATED, actor=actor, at=now, incident=incident, new=incident.get_status_display()).save()
+        record_events(event_type=WebhookEventType.INCIDENT_CREATED, pks=[incident.pk])
     return incident
 
 
@@ -279,6 +282,7 @@ def incident_transition(
             ),
         )
         Event.objects.bulk_create(events)
+        record_events(event_type=WebhookEventType.INCIDENT_UPDATED, pks=[incident.pk])
     return incident
 
 
@@ -390,6 +394,7 @@ def incident_assign(
             incident.updated_at = now
             incident.save(update_fields=[*changed, "updated_at"])
             Event.objects.bulk_create(events)
+            record_events(event_type=WebhookEventType.INCIDENT_UPDATED, pks=[incident.pk])
     return incident
 
 
@@ -447,6 +452,7 @@ def incident_update(*, incident: Incident, actor: Actor, **changes: Any) -> Inci
         incident.updated_at = now
         incident.save(update_fields=update_fields)
         Event.objects.bulk_create(events)
+        record_events(event_type=WebhookEventType.INCIDENT_UPDATED, pks=[incident.pk])
     return incident
 
 
@@ -523,6 +529,7 @@ def comment_create(
             new=Visibility(visibility).label,
             comment=comment,
         ).save()
+        record_events(event_type=WebhookEventType.COMMENT_CREATED, pks=[comment.pk])
     return comment
 
 
@@ -554,6 +561,7 @@ def problem_create(
         [problem.number] = reserve_numbers(prefix="PRB")
         problem.save(force_insert=True)
         _event(kind=EventKind.CREATED, actor=actor, at=now, problem=problem, new=problem.get_status_display()).save()
+        record_events(event_type=WebhookEventType.PROBLEM_UPDATED, pks=[problem.pk])
         incidents = list(incidents)
         if incidents:
             problem_link_incidents(problem=problem, incidents=incidents, actor=actor)
@@ -600,6 +608,7 @@ def problem_update(*, problem: Problem, actor: Actor, **changes: Any) -> Problem
             )
             for name in changed
         )
+        record_events(event_type=WebhookEventType.PROBLEM_UPDATED, pks=[problem.pk])
     return problem
 
 
@@ -664,6 +673,7 @@ def problem_transition(
             new=ProblemStatus(to_status).label,
             note=resolve_incidents_note,
         ).save()
+        record_events(event_type=WebhookEventType.PROBLEM_UPDATED, pks=[problem.pk])
         if to_status == ProblemStatus.RESOLVED and resolve_incidents_note:
             for incident in problem.incidents.filter(status__in=OPEN_STATUSES).order_by("id"):
                 incident_transition(
@@ -727,6 +737,8 @@ def problem_link_incidents(*, problem: Problem, incidents: Iterable[Incident], a
         if to_link:
             problem.updated_at = now
             problem.save(update_fields=["updated_at"])
+            record_events(event_type=WebhookEventType.INCIDENT_UPDATED, pks=[i.pk for i in to_link])
+            record_events(event_type=WebhookEventType.PROBLEM_UPDATED, pks=[problem.pk])
     return problem
 
 
@@ -760,6 +772,8 @@ def problem_unlink_incident(*, incident: Incident, actor: Actor) -> Incident:
                 ),
             ]
         )
+        record_events(event_type=WebhookEventType.INCIDENT_UPDATED, pks=[incident.pk])
+        record_events(event_type=WebhookEventType.PROBLEM_UPDATED, pks=[problem.pk])
     return incident
 
 
@@ -836,6 +850,7 @@ def contact_merge(*, source: Contact, target: Contact, actor: Actor) -> Contact:
             )
             for pk in moved
         )
+        record_events(event_type=WebhookEventType.INCIDENT_UPDATED, pks=moved)
     return target
 
 
@@ -864,6 +879,7 @@ def sla_flag_breaches(*, now: datetime | None = None, batch_size: int = 1000) ->
                 continue
             Incident.objects.filter(pk__in=[i.pk for i in due]).update(**{f"{target}_breached": True})
             Event.objects.bulk_create(_breach_event(i, target, now) for i in due)
+            record_events(event_type=WebhookEventType.INCIDENT_UPDATED, pks=[i.pk for i in due])
             flagged += len(due)
     return flagged
 
