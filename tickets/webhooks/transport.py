@@ -48,14 +48,18 @@ def validate_target_url(url: str) -> None:
 
     Names are not resolved here (a name may resolve differently by the time we send; the
     connection-time check decides), but an IP literal or `localhost` is judged at once."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError:
+        host = None
+    if host is None or parts.scheme not in ("http", "https"):
         raise ValidationError({"target_url": "Give an http:// or https:// URL with a host name."})
     if parts.username or parts.password:
         raise ValidationError({"target_url": "Put no credentials in the URL: the signature authenticates us."})
     if settings.WEBHOOK_ALLOW_PRIVATE_TARGETS:
         return
-    host = parts.hostname.rstrip(".").lower()
+    host = host.rstrip(".").lower()
     if host == "localhost" or host.endswith(".localhost"):
         raise ValidationError({"target_url": "Webhooks cannot target this machine."})
     try:

@@ -259,6 +259,7 @@ def test_subscribing_a_private_address_is_refused(manager, url):
     ("url", "message"),
     [
         ("ftp://files.example.com/", "Give an http:// or https:// URL with a host name."),
+        ("https://[::1/", "Give an http:// or https:// URL with a host name."),
         ("https://user:pw@hooks.example.com/", "Put no credentials in the URL: the signature authenticates us."),
     ],
 )

@@ -62,6 +62,7 @@ SERVICES = [
     ("incident_transition", ["incident.updated"]),
     ("incident_assign", ["incident.updated"]),
     ("incident_update", ["incident.updated"]),
+    ("incident_change", ["incident.updated", "incident.updated"]),
     ("comment_create", ["comment.created"]),
     ("incident_reopen_by_reporter", ["comment.created", "incident.updated"]),
     ("problem_create", ["problem.updated"]),
@@ -92,6 +93,9 @@ def test_every_service_reports_its_change(everything, agent, customer, contact, 
         ),
         "incident_assign": lambda: services.incident_assign(incident=incident, assignee=agent, actor=agent),
         "incident_update": lambda: services.incident_update(incident=incident, title="Renamed", actor=agent),
+        "incident_change": lambda: services.incident_change(
+            incident=incident, actor=agent, title="Renamed", status="in_progress"
+        ),
         "comment_create": lambda: services.comment_create(
             incident=incident, body="Hi", visibility="public", author=agent
         ),
