@@ -248,6 +248,8 @@ class Incident(NeverDeletedModel):
             models.Index(fields=["-created_at"], name="incident_created_idx"),
             models.Index(fields=["-updated_at"], name="incident_updated_idx"),
             models.Index(fields=["reporter", "-created_at"], name="incident_reporter_idx"),
+            # Somebody's incidents, newest first, whatever else filters them ("assigned to me").
+            models.Index(fields=["assignee", "-created_at"], name="incident_assignee_created_idx"),
             # Major incidents are rare: listing them newest first must not walk every incident.
             models.Index(fields=["-created_at"], name="incident_major_idx", condition=Q(major=True)),
             # The breach sweep looks only at running incidents not yet flagged.

@@ -33,6 +33,10 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddIndex(
             model_name="incident",
+            index=models.Index(fields=["assignee", "-created_at"], name="incident_assignee_created_idx"),
+        ),
+        migrations.AddIndex(
+            model_name="incident",
             index=models.Index(condition=models.Q(("major", True)), fields=["-created_at"], name="incident_major_idx"),
         ),
         migrations.RunPython(add_trigram_index, drop_trigram_index),
