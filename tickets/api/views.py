@@ -95,7 +95,7 @@ class IncidentListView(ServiceDeskAPIView):
         if not agent:
             data["impact"] = Impact.LOW  # as on the portal: agents judge the impact
         incident = services.incident_create(reporter=reporter, channel=Channel.API, actor=user, **data)
-        incident = selectors.incident_get(user=user, number=incident.number)
+        incident = selectors.incident_get_full(user=user, number=incident.number)
         return _with_etag(s.IncidentSerializer(incident).data, status_code=status.HTTP_201_CREATED)
 
 
@@ -110,7 +110,7 @@ class IncidentDetailView(ServiceDeskAPIView):
 
     @extend_schema(summary="Get an incident", responses=s.IncidentSerializer)
     def get(self, request: Request, number: str) -> Response:
-        return Response(s.IncidentSerializer(selectors.incident_get(user=request.user, number=number)).data)
+        return Response(s.IncidentSerializer(selectors.incident_get_full(user=request.user, number=number)).data)
 
     @extend_schema(
         summary="Change an incident",
@@ -122,7 +122,7 @@ class IncidentDetailView(ServiceDeskAPIView):
     def patch(self, request: Request, number: str) -> Response:
         user = request.user
         agent = is_agent(user)
-        selectors.incident_get(user=user, number=number)  # 404 before anything else
+        selectors.incident_get_own_row(user=user, number=number)  # 404 before anything else
         if not agent:
             refuse_fields(
                 request.data,
@@ -145,7 +145,7 @@ class IncidentDetailView(ServiceDeskAPIView):
                 services.incident_change(incident=incident, actor=user, **changes)
             elif changes:
                 services.incident_reopen_by_reporter(incident=incident, actor=user, reason=changes.get("note", ""))
-        return _with_etag(s.IncidentSerializer(selectors.incident_get(user=user, number=number)).data)
+        return _with_etag(s.IncidentSerializer(selectors.incident_get_full(user=user, number=number)).data)
 
 
 @extend_schema(parameters=[INCIDENT_NUMBER])
@@ -164,7 +164,7 @@ class IncidentCommentsView(ServiceDeskAPIView):
         responses=s.CommentSerializer(many=True),
     )
     def get(self, request: Request, number: str) -> Response:
-        incident = selectors.incident_get(user=request.user, number=number)
+        incident = selectors.incident_get_own_row(user=request.user, number=number)
         return self.paginated(selectors.incident_comments(incident=incident, user=request.user), s.CommentSerializer)
 
     @extend_schema(
@@ -176,7 +176,7 @@ class IncidentCommentsView(ServiceDeskAPIView):
     )
     def post(self, request: Request, number: str) -> Response:
         user = request.user
-        incident = selectors.incident_get(user=user, number=number)
+        incident = selectors.incident_get_own_row(user=user, number=number)
         serializer = s.CommentCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         body, visibility = serializer.validated_data["body"], serializer.validated_data["visibility"]
@@ -204,7 +204,7 @@ class IncidentEventsView(ServiceDeskAPIView):
         responses=s.EventSerializer(many=True),
     )
     def get(self, request: Request, number: str) -> Response:
-        incident = selectors.incident_get(user=request.user, number=number)
+        incident = selectors.incident_get_own_row(user=request.user, number=number)
         return self.paginated(selectors.incident_events(incident=incident, user=request.user), s.EventSerializer)
 
 
