@@ -46,8 +46,11 @@ def _person(user: User | None, contact: Contact | None, *, nobody: str) -> dict[
     return {"name": name, "user": user.pk if user else None, "contact": contact.pk if contact else None}
 
 
-def incident_representation(incident: Incident) -> dict[str, Any]:
-    """An incident with its reporter, assignee, service, category, group and problem loaded."""
+def incident_representation(incident: Incident, *, internal: bool = True) -> dict[str, Any]:
+    """An incident with its reporter, assignee, service, category, group and problem loaded.
+
+    `internal=False` is the customer's view: problems are the desk's internal records, so
+    the link to one is not shown (as on the portal)."""
     tz = timezone.get_current_timezone()
     return {
         "number": incident.number,
@@ -64,7 +67,9 @@ def incident_representation(incident: Incident) -> dict[str, Any]:
         "assignee": _user(incident.assignee),
         "assignment_group": _named(incident.assignment_group),
         "problem": (
-            None if incident.problem is None else {"number": incident.problem.number, "title": incident.problem.title}
+            None
+            if incident.problem is None or not internal
+            else {"number": incident.problem.number, "title": incident.problem.title}
         ),
         "major": incident.major,
         "hold_reason": incident.hold_reason,

@@ -15,7 +15,7 @@ from rest_framework import serializers
 from servicedesk.api.serializers import StrictInputSerializer
 
 from .. import representations
-from ..access import is_agent
+from ..access import is_agent, sees_internal_notes
 from ..models import (
     Category,
     Comment,
@@ -90,12 +90,16 @@ class PersonSerializer(serializers.Serializer):
 
 
 class IncidentSerializer(serializers.ModelSerializer):
+    """Customers (a `request` in the context says who asks) do not see the problem link."""
+
     service = ServiceRefSerializer(read_only=True, allow_null=True)
     category = CategoryRefSerializer(read_only=True, allow_null=True)
     reporter = ContactRefSerializer(read_only=True)
     assignee = UserRefSerializer(read_only=True, allow_null=True)
     assignment_group = SupportGroupRefSerializer(read_only=True, allow_null=True)
-    problem = ProblemRefSerializer(read_only=True, allow_null=True)
+    problem = ProblemRefSerializer(
+        read_only=True, allow_null=True, help_text="The problem it is linked to; null for customers."
+    )
 
     class Meta:
         model = Incident
@@ -130,7 +134,9 @@ class IncidentSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def to_representation(self, instance: Incident) -> dict:
-        return representations.incident_representation(instance)
+        request = self.context.get("request")
+        internal = request is None or sees_internal_notes(request.user)
+        return representations.incident_representation(instance, internal=internal)
 
 
 def _text(model, field: str, **kwargs) -> serializers.CharField:

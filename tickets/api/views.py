@@ -46,6 +46,13 @@ def _with_etag(data, *, status_code: int = status.HTTP_200_OK) -> Response:
 
 # --- incidents ------------------------------------------------------------------------------
 
+
+class ShowsIncidents:
+    def shown(self, incident: Incident) -> dict:
+        """The incident as the requesting user may see it."""
+        return s.IncidentSerializer(incident, context=self.get_serializer_context()).data
+
+
 INCIDENT_ORDERINGS = {
     "created_at": ("created_at",),
     "updated_at": ("updated_at",),
@@ -54,7 +61,7 @@ INCIDENT_ORDERINGS = {
 }
 
 
-class IncidentListView(ServiceDeskAPIView):
+class IncidentListView(ShowsIncidents, ServiceDeskAPIView):
     """Incidents: the list a role may see, and raising new ones."""
 
     permission_classes = [HasRole]
@@ -96,11 +103,11 @@ class IncidentListView(ServiceDeskAPIView):
             data["impact"] = Impact.LOW  # as on the portal: agents judge the impact
         incident = services.incident_create(reporter=reporter, channel=Channel.API, actor=user, **data)
         incident = selectors.incident_get_full(user=user, number=incident.number)
-        return _with_etag(s.IncidentSerializer(incident).data, status_code=status.HTTP_201_CREATED)
+        return _with_etag(self.shown(incident), status_code=status.HTTP_201_CREATED)
 
 
 @extend_schema(parameters=[INCIDENT_NUMBER])
-class IncidentDetailView(ServiceDeskAPIView):
+class IncidentDetailView(ShowsIncidents, ServiceDeskAPIView):
     """One incident, by its number."""
 
     permission_classes = [HasRole]
@@ -110,7 +117,7 @@ class IncidentDetailView(ServiceDeskAPIView):
 
     @extend_schema(summary="Get an incident", responses=s.IncidentSerializer)
     def get(self, request: Request, number: str) -> Response:
-        return Response(s.IncidentSerializer(selectors.incident_get_full(user=request.user, number=number)).data)
+        return Response(self.shown(selectors.incident_get_full(user=request.user, number=number)))
 
     @extend_schema(
         summary="Change an incident",
@@ -140,12 +147,12 @@ class IncidentDetailView(ServiceDeskAPIView):
                 raise ValidationError({"note": "Tell us what is still wrong."})
         with transaction.atomic():
             incident = selectors.incident_get_for_update(user=user, number=number)
-            require_if_match(request, etag_for(s.IncidentSerializer(incident).data))
+            require_if_match(request, etag_for(self.shown(incident)))
             if agent:
                 services.incident_change(incident=incident, actor=user, **changes)
             elif changes:
                 services.incident_reopen_by_reporter(incident=incident, actor=user, reason=changes.get("note", ""))
-        return _with_etag(s.IncidentSerializer(selectors.incident_get_full(user=user, number=number)).data)
+        return _with_etag(self.shown(selectors.incident_get_full(user=user, number=number)))
 
 
 @extend_schema(parameters=[INCIDENT_NUMBER])

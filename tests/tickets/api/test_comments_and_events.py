@@ -111,3 +111,13 @@ def test_the_trail_is_read_only(as_agent, incident, method):
     response = getattr(as_agent, method)(f"/api/v1/incidents/{incident.number}/events/", {}, format="json")
     assert response.status_code == 405
     assert response.json()["code"] == "method_not_allowed"
+
+
+def test_customers_do_not_see_the_problem_behind_their_incident(as_customer, as_agent, incident):
+    from ...factories import ProblemFactory
+
+    problem = ProblemFactory(title="Firewall rule pushed by the vendor", incidents=[incident])
+    path = f"/api/v1/incidents/{incident.number}/"
+    assert as_agent.get(path).json()["problem"] == {"number": problem.number, "title": problem.title}
+    assert as_customer.get(path).json()["problem"] is None
+    assert "Firewall" not in as_customer.get("/api/v1/incidents/").content.decode()
