@@ -27,6 +27,7 @@ class Receiver:
     url: str
     requests: list[Received] = field(default_factory=list)
     statuses: list[int] = field(default_factory=list)
+    delay: float = 0.0  # seconds to wait before answering
 
     def wait_for(self, count: int, *, timeout: float) -> bool:
         """Wait until `count` requests arrived (a worker in another process sends them)."""
@@ -44,6 +45,7 @@ def receiver():
         def do_POST(self):
             body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
             state.requests.append(Received(self.path, dict(self.headers), body))
+            time.sleep(state.delay)
             status = state.statuses.pop(0) if state.statuses else 200
             self.send_response(status)
             self.send_header("Content-Type", "text/plain")

@@ -13,6 +13,7 @@ on its own network, or a test's local receiver).
 import hashlib
 import hmac
 import ipaddress
+import re
 import socket
 import time
 from dataclasses import dataclass
@@ -166,8 +167,7 @@ def post(url: str, *, body: bytes, headers: dict[str, str]) -> PostResult:
         if 300 <= status_code < 400:
             error = "redirect not followed"
     except requests.RequestException as exc:
-        blocked = _blocked_reason(exc)
-        error = blocked or f"{type(exc).__name__}: {exc}"
+        error = _blocked_reason(exc) or f"{type(exc).__name__}: {_root_cause(exc)}"
     return PostResult(
         status_code=status_code,
         error=error[:500],
@@ -191,3 +191,10 @@ def _blocked_reason(exc: BaseException) -> str:
         pending.extend([current.__cause__, current.__context__, getattr(current, "reason", None)])
         pending.extend(arg for arg in getattr(current, "args", ()) if isinstance(arg, BaseException))
     return ""
+
+
+def _root_cause(exc: requests.RequestException) -> str:
+    """'Failed to establish a new connection: [Errno 111] Connection refused', without the
+    pool and connection objects requests and urllib3 wrap it in."""
+    reason = getattr(exc.args[0], "reason", None) if exc.args else None
+    return re.sub(r"^\w*Connection(Pool)?\([^)]*\): ", "", str(reason or exc))

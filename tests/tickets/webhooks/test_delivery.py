@@ -204,7 +204,20 @@ def test_an_unreachable_receiver_is_logged_and_retried(manager, contact, django_
     raise_incident(contact, django_capture_on_commit_callbacks)
     delivery = WebhookDelivery.objects.get()
     assert (delivery.state, delivery.last_status_code) == (DeliveryState.PENDING, None)
-    assert "ConnectionError" in delivery.last_error
+    assert delivery.last_error.startswith("ConnectionError: Failed to establish a new connection: ")
+    assert "Connection refused" in delivery.last_error
+
+
+def test_a_receiver_too_slow_to_answer_is_a_failure_to_retry(
+    subscription, receiver, contact, settings, django_capture_on_commit_callbacks
+):
+    settings.WEBHOOK_TIMEOUT_SECONDS = 1
+    receiver.delay = 1.5
+    raise_incident(contact, django_capture_on_commit_callbacks)
+    delivery = WebhookDelivery.objects.get()
+    assert (delivery.state, delivery.last_status_code) == (DeliveryState.PENDING, None)
+    assert delivery.last_error.startswith("ReadTimeout: ")
+    assert 1000 <= delivery.attempt_log.get().duration_ms < 1500
 
 
 # --- no private targets (SSRF) ---------------------------------------------------------------
