@@ -19,6 +19,7 @@ import base64
 import binascii
 import json
 import operator
+from datetime import UTC, datetime
 from functools import reduce
 from typing import Any
 
@@ -158,7 +159,8 @@ class KeysetPagination(BasePagination):
             raise invalid
         try:
             values = [
-                model._meta.get_field(field).to_python(value) for (field, _), value in zip(keys, values, strict=True)
+                _in_utc(model._meta.get_field(field).to_python(value))
+                for (field, _), value in zip(keys, values, strict=True)
             ]
         except (DjangoValidationError, TypeError, ValueError, OverflowError):
             raise invalid from None
@@ -183,6 +185,16 @@ def _after(keys: list[Key], values: list[Any]) -> Q:
         alternatives.append(Q(**equal, **{f"{field}__{'lt' if descending else 'gt'}": values[index]}))
     first, descending = keys[0]
     return Q(**{f"{first}__{'lte' if descending else 'gte'}": values[0]}) & reduce(operator.or_, alternatives)
+
+
+def _in_utc(value: Any) -> Any:
+    """Times go to the database in UTC: PostgreSQL refuses some offsets ISO 8601 allows, and
+    a time without one is not a time this pagination wrote."""
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            raise ValueError("a cursor's times carry their offset")
+        return value.astimezone(UTC)
+    return value
 
 
 def _jsonable(value: Any) -> Any:

@@ -67,6 +67,14 @@ def test_date_ranges(as_agent, desk):
     assert titles(as_agent, f"updated_before={yesterday}") == []
 
 
+def test_times_with_any_offset_are_compared_in_utc(as_agent, desk):
+    """ISO 8601 allows offsets PostgreSQL does not (beyond ±15:59): they still work."""
+    in_ten_days = desk["now"] + timedelta(days=10)
+    far_offset = in_ten_days.astimezone(timezone.get_fixed_timezone(-(17 * 60 + 37))).isoformat()
+    assert titles(as_agent, f"created_before={far_offset.replace('+', '%2B')}")[-1] == "VPN drops"
+    assert titles(as_agent, "created_after=0102-06-21T13:52:31.8-17:37")[-1] == "VPN drops"
+
+
 def test_search_matches_the_number_exactly_or_words_of_the_title(as_agent, desk):
     assert titles(as_agent, "search=vpn") == ["VPN slow", "VPN drops"]
     assert titles(as_agent, "search=vpn slow") == ["VPN slow"]
@@ -83,6 +91,7 @@ def test_search_matches_the_number_exactly_or_words_of_the_title(as_agent, desk)
         ("service=abc", "Enter a whole number."),
         ("service=99999999999999999999", "Ensure this value is less than or equal to 9223372036854775807."),
         ("created_after=yesterday", "Enter a valid date/time."),
+        ("created_after=0001-01-01T00:00:00%2B05:00", "Enter a valid date/time."),
     ],
 )
 def test_a_filter_value_it_cannot_use_is_a_400(as_agent, desk, query, message):

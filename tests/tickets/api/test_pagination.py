@@ -120,6 +120,8 @@ def _cursor(payload) -> str:
         _cursor({"d": "next", "o": "-created_at", "v": ["2026-01-01T00:00:00Z"]}),
         _cursor({"d": "next", "o": "-created_at", "v": ["2026-01-01T00:00:00Z", None]}),
         _cursor(["a list"]),
+        _cursor({"d": "next", "o": "-created_at", "v": ["2026-01-01T00:00:00", 1]}),  # no offset
+        _cursor({"d": "next", "o": "-created_at", "v": ["0001-01-01T00:00:00+05:00", 1]}),  # before year 1 in UTC
     ],
 )
 def test_a_cursor_it_did_not_make_is_a_400(as_agent, thirty, cursor):
@@ -130,6 +132,13 @@ def test_a_cursor_it_did_not_make_is_a_400(as_agent, thirty, cursor):
 
 def test_an_id_beyond_the_columns_range_in_a_cursor_is_harmless(as_agent, thirty):
     cursor = _cursor({"d": "next", "o": "-created_at", "v": ["2999-01-01T00:00:00Z", 10**30]})
+    response = as_agent.get(f"/api/v1/incidents/?cursor={cursor}&page_size=200")
+    assert response.status_code == 200
+    assert len(response.json()["results"]) == 30
+
+
+def test_a_cursor_time_with_an_offset_postgresql_refuses_still_works(as_agent, thirty):
+    cursor = _cursor({"d": "next", "o": "-created_at", "v": ["2999-01-01T00:00:00-17:37", 1]})
     response = as_agent.get(f"/api/v1/incidents/?cursor={cursor}&page_size=200")
     assert response.status_code == 200
     assert len(response.json()["results"]) == 30

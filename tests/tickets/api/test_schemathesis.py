@@ -64,29 +64,37 @@ def desk(agent, customer, contact):
     return mine
 
 
-def exercise(schema, *, token: str, mode: GenerationMode) -> list[str]:
-    """Run every operation of `schema` with generated cases; return what failed."""
+def exercise(schema, *, token: str, mode: GenerationMode) -> tuple[dict[str, set[int]], list[str]]:
+    """Run every operation of `schema` with generated cases. Returns the status codes each
+    operation answered, and what failed."""
+    answered: dict[str, set[int]] = {}
     failures = []
     for result in schema.get_all_operations():
         operation = result.ok()
+        codes = answered.setdefault(operation.label, set())
 
         strategy = operation.as_strategy(generation_mode=mode)
         if mode == GenerationMode.POSITIVE:
             # The schema's examples name the desk's real objects (INC0000001...).
             strategy = st.one_of(strategy, *schema.get_strategies_from_examples(operation))
 
-        @given(case=strategy)
-        @EXAMPLES
-        def call(case):
-            case.call_and_validate(headers={"Authorization": f"Token {token}"}, checks=CHECKS)
-
         try:
-            call()
+            run(strategy, token=token, codes=codes)
         except Unsatisfiable:
             continue  # nothing of this operation can be made invalid (e.g. a string path only)
         except Exception as error:  # collected: every failing operation is reported at once
             failures.append(f"{operation.label} ({mode}): {error}")
-    return failures
+    return answered, failures
+
+
+def run(strategy, *, token: str, codes: set[int]) -> None:
+    @given(case=strategy)
+    @EXAMPLES
+    def call(case):
+        response = case.call_and_validate(headers={"Authorization": f"Token {token}"}, checks=CHECKS)
+        codes.add(response.status_code)
+
+    call()
 
 
 # A modest number of examples per operation and mode keeps the whole run in about a minute.
@@ -107,12 +115,22 @@ def api_schema(wsgi_app, desk):
 @pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE])
 def test_the_api_keeps_its_schema_for_an_agent(api_schema, agent, mode):
     token, _ = Token.objects.get_or_create(user=agent)
-    failures = exercise(api_schema, token=token.key, mode=mode)
+    answered, failures = exercise(api_schema, token=token.key, mode=mode)
     assert not failures, "\n\n".join(failures)
+    assert len(answered) == 25  # every operation of the schema
+    if mode == GenerationMode.POSITIVE:
+        # Generated requests reached real objects, not only 404s and 400s.
+        for label in ("GET /api/v1/incidents/", "GET /api/v1/incidents/{number}/", "GET /api/v1/problems/{number}/"):
+            assert 200 in answered[label], (label, answered[label])
+        assert 201 in answered["POST /api/v1/incidents/"]
 
 
 @pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE])
 def test_the_api_keeps_its_schema_for_a_customer(api_schema, customer, mode):
     token, _ = Token.objects.get_or_create(user=customer)
-    failures = exercise(api_schema, token=token.key, mode=mode)
+    answered, failures = exercise(api_schema, token=token.key, mode=mode)
     assert not failures, "\n\n".join(failures)
+    assert len(answered) == 25
+    if mode == GenerationMode.POSITIVE:
+        assert 200 in answered["GET /api/v1/incidents/{number}/"]  # INC0000001 is theirs
+        assert answered["GET /api/v1/problems/"] == {403}
