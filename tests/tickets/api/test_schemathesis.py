@@ -6,6 +6,8 @@ answer may be a 5xx, and every answer must match the schema (status code, conten
 headers, body).
 """
 
+import os
+
 import pytest
 import schemathesis
 from django.core.handlers.wsgi import WSGIHandler
@@ -97,9 +99,10 @@ def run(strategy, *, token: str, codes: set[int]) -> None:
     call()
 
 
-# A modest number of examples per operation and mode keeps the whole run in about a minute.
+# A modest number of examples per operation and mode keeps the whole run in about a minute;
+# API_FUZZ_EXAMPLES=100 digs deeper, locally.
 EXAMPLES = settings(
-    max_examples=8,
+    max_examples=int(os.environ.get("API_FUZZ_EXAMPLES", "8")),
     deadline=None,
     derandomize=True,
     database=None,
