@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI and Redoc for /api/docs/, served by us
     "django_htmx",
     "bootstrap",  # django-bootstrap-static: Bootstrap's CSS and JS, served by us
     "tickets",
@@ -102,6 +103,10 @@ else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# The cache holds the API's rate-limit counters. Processes must share it in production
+# (CACHE_URL=redis://host:6379/1); the default, local memory, is per process.
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -172,6 +177,9 @@ CELERY_BEAT_SCHEDULE = {
         "task": "tickets.tasks.close_resolved_incidents",
         "schedule": 3600.0,
     },
+    # Re-enqueue webhook deliveries a crash or a down worker left behind, and due retries.
+    "sweep-webhook-deliveries": {"task": "tickets.webhooks.sweep", "schedule": 60.0},
+    "prune-webhook-log": {"task": "tickets.webhooks.prune", "schedule": 24 * 3600.0},
 }
 
 # Service desk policy.
@@ -183,14 +191,73 @@ INCIDENT_AUTO_CLOSE_DAYS = env.int("INCIDENT_AUTO_CLOSE_DAYS", default=14)
 # How often the console's queue asks what changed, in seconds.
 CONSOLE_LIVE_POLL_SECONDS = env.int("CONSOLE_LIVE_POLL_SECONDS", default=10)
 
+# The REST API (/api/v1/): conventions shared by every app live in servicedesk.api.
 REST_FRAMEWORK = {
+    # Token first: an anonymous request is then told 401 with WWW-Authenticate: Token.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["servicedesk.api.parsers.JSONBodyParser"],
+    "DEFAULT_PAGINATION_CLASS": "servicedesk.api.pagination.KeysetPagination",
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.SearchFilter",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": ["servicedesk.api.throttling.TokenRateThrottle"],
+    "EXCEPTION_HANDLER": "servicedesk.api.errors.api_exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "servicedesk.api.schema.ServiceDeskAutoSchema",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
+# Requests per token (per session user) and per address for the anonymous: N/second,
+# minute, hour or day.
+API_THROTTLE_RATES = {
+    "user": env.str("API_THROTTLE_RATE", default="600/minute"),
+    "anon": env.str("API_ANON_THROTTLE_RATE", default="60/minute"),
+}
+API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=1024 * 1024)
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Social Service Desk API",
+    "DESCRIPTION": (
+        "Incidents, comments, the audit trail, problems, services, contacts and webhooks. "
+        "Authenticate with `Authorization: Token <key>` (or a browser session). Lists are "
+        "cursor-paginated; every error is JSON with `message`, `code` and per-field `errors`."
+    ),
+    "VERSION": "1",
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "IncidentStatusEnum": "tickets.models.IncidentStatus",
+        "ProblemStatusEnum": "tickets.models.ProblemStatus",
+        # Impact and urgency share one scale.
+        "LevelEnum": "tickets.models.Impact",
+        "PriorityEnum": "tickets.models.Priority",
+        "VisibilityEnum": "tickets.models.Visibility",
+        "DeliveryStateEnum": "tickets.webhooks.models.DeliveryState",
+        "WebhookEventTypeEnum": "tickets.webhooks.models.WebhookEventType",
+    },
+}
+
+# Outgoing webhooks (tickets.webhooks).
+# Allow webhook URLs on private, loopback and link-local addresses (off: SSRF protection).
+WEBHOOK_ALLOW_PRIVATE_TARGETS = env.bool("WEBHOOK_ALLOW_PRIVATE_TARGETS", default=False)
+WEBHOOK_TIMEOUT_SECONDS = env.int("WEBHOOK_TIMEOUT_SECONDS", default=10)
+# Retries back off from the base, doubling, up to the cap; then the delivery gives up.
+WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=12)
+WEBHOOK_RETRY_BASE_SECONDS = env.int("WEBHOOK_RETRY_BASE_SECONDS", default=60)
+WEBHOOK_RETRY_MAX_SECONDS = env.int("WEBHOOK_RETRY_MAX_SECONDS", default=6 * 3600)
+# A subscription is disabled after this many failed attempts in a row, over at least this long.
+WEBHOOK_DISABLE_AFTER_FAILURES = env.int("WEBHOOK_DISABLE_AFTER_FAILURES", default=50)
+WEBHOOK_DISABLE_AFTER_HOURS = env.int("WEBHOOK_DISABLE_AFTER_HOURS", default=24)
+WEBHOOK_LOG_RETENTION_DAYS = env.int("WEBHOOK_LOG_RETENTION_DAYS", default=30)
 
 LOGGING = {
     "version": 1,

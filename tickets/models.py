@@ -275,6 +275,10 @@ class Incident(NeverDeletedModel):
                 name="incident_open_unassigned_idx",
                 condition=Q(status__in=["new", "in_progress", "on_hold"], assignee__isnull=True),
             ),
+            # Somebody's incidents, newest first, whatever else filters them ("assigned to me").
+            models.Index(fields=["assignee", "-created_at"], name="incident_assignee_created_idx"),
+            # Major incidents are rare: listing them newest first must not walk every incident.
+            models.Index(fields=["-created_at"], name="incident_major_idx", condition=Q(major=True)),
             # The breach sweep looks only at running incidents not yet flagged.
             models.Index(
                 fields=["response_due_at"],
@@ -487,3 +491,15 @@ class Event(models.Model):
         if self.actor_contact_id:
             return self.actor_contact.name
         return "System"
+
+
+# Webhook subscriptions and their outbox live in their own module (tickets.webhooks);
+# importing them here registers them with the tickets app.
+from .webhooks.models import (  # noqa: E402, F401
+    DeliveryState,
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookEvent,
+    WebhookEventType,
+    WebhookSubscription,
+)

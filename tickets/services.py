@@ -45,6 +45,8 @@ from .models import (
     Urgency,
     Visibility,
 )
+from .webhooks.models import WebhookEventType
+from .webhooks.outbox import record_events
 
 Actor = User | Contact | None
 
@@ -193,6 +195,7 @@ def incident_create(
         [incident.number] = reserve_numbers(prefix="INC")
         incident.save(force_insert=True)
         _event(kind=EventKind.CREATED, actor=actor, at=now, incident=incident, new=incident.get_status_display()).save()
+        record_events(event_type=WebhookEventType.INCIDENT_CREATED, pks=[incident.pk])
     return incident
 
 
@@ -279,6 +282,7 @@ def incident_transition(
             ),
         )
         Event.objects.bulk_create(events)
+        record_events(event_type=WebhookEventType.INCIDENT_UPDATED, pks=[incident.pk])
     return incident
 
 
@@ -390,6 +394,7 @@ def incident_assign(
             incident.updated_at = now
             incident.save(update_fields=[*changed, "updated_at"])
             Event.objects.bulk_create(events)
+            record_events(event_type=WebhookEventType.INCIDENT_UPDATED, pks=[incident.pk])
     return incident
 
 
@@ -447,6 +452,7 @@ def incident_update(*, incident: Incident, actor: Actor, **changes: Any) -> Inci
         incident.updated_at = now
         incident.save(update_fields=update_fields)
         Event.objects.bulk_create(events)
+        record_events(event_type=WebhookEventType.INCIDENT_UPDATED, pks=[incident.pk])
     return incident
 
 
@@ -523,6 +529,7 @@ def comment_create(
             new=Visibility(visibility).label,
             comment=comment,
         ).save()
+        record_events(event_type=WebhookEventType.COMMENT_CREATED, pks=[comment.pk])
     return comment
 
 
@@ -554,6 +561,7 @@ def problem_create(
         [problem.number] = reserve_numbers(prefix="PRB")
         problem.save(force_insert=True)
         _event(kind=EventKind.CREATED, actor=actor, at=now, problem=problem, new=problem.get_status_display()).save()
+        record_events(event_type=WebhookEventType.PROBLEM_UPDATED, pks=[problem.pk])
         incidents = list(incidents)
         if incidents:
             problem_link_incidents(problem=problem, incidents=incidents, actor=actor)
@@ -600,6 +608,7 @@ def problem_update(*, problem: Problem, actor: Actor, **changes: Any) -> Problem
             )
             for name in changed
         )
+        record_events(event_type=WebhookEventType.PROBLEM_UPDATED, pks=[problem.pk])
     return problem
 
 
@@ -664,6 +673,7 @@ def problem_transition(
             new=ProblemStatus(to_status).label,
             note=resolve_incidents_note,
         ).save()
+        record_events(event_type=WebhookEventType.PROBLEM_UPDATED, pks=[problem.pk])
         if to_status == ProblemStatus.RESOLVED and resolve_incidents_note:
             for incident in problem.incidents.filter(status__in=OPEN_STATUSES).order_by("id"):
                 incident_transition(
@@ -727,6 +737,8 @@ def problem_link_incidents(*, problem: Problem, incidents: Iterable[Incident], a
         if to_link:
             problem.updated_at = now
             problem.save(update_fields=["updated_at"])
+            record_events(event_type=WebhookEventType.INCIDENT_UPDATED, pks=[i.pk for i in to_link])
+            record_events(event_type=WebhookEventType.PROBLEM_UPDATED, pks=[problem.pk])
     return problem
 
 
@@ -760,6 +772,8 @@ def problem_unlink_incident(*, incident: Incident, actor: Actor) -> Incident:
                 ),
             ]
         )
+        record_events(event_type=WebhookEventType.INCIDENT_UPDATED, pks=[incident.pk])
+        record_events(event_type=WebhookEventType.PROBLEM_UPDATED, pks=[problem.pk])
     return incident
 
 
@@ -842,6 +856,88 @@ def incidents_bulk_transition(
         return moved
 
 
+def problem_unlink_incidents(*, problem: Problem, incidents: Iterable[Incident], actor: Actor) -> Problem:
+    """Unlink several incidents from `problem`, all or none."""
+    incidents = list(incidents)
+    elsewhere = [i.number for i in incidents if i.problem_id != problem.pk]
+    if elsewhere:
+        raise ValidationError({"incidents": [f"{number} is not linked to {problem.number}." for number in elsewhere]})
+    with transaction.atomic():
+        for incident in sorted(incidents, key=lambda i: i.pk):
+            problem_unlink_incident(incident=incident, actor=actor)
+    return problem
+
+
+# --- several changes at once (the API's PATCH) -------------------------------------------
+
+
+def incident_change(
+    *,
+    incident: Incident,
+    actor: Actor,
+    status: str | None = None,
+    hold_reason: str = "",
+    resolution: str = "",
+    note: str = "",
+    assignee: User | None = UNSET,
+    assignment_group: SupportGroup | None = UNSET,
+    problem: Problem | None = UNSET,
+    **fields: Any,
+) -> Incident:
+    """Apply descriptive fields, assignment, the problem link and then a status change in one
+    transaction, each through its own service (rules, SLA and audit as ever): all or nothing."""
+    if (hold_reason or resolution or note) and status is None:
+        given = next(
+            name for name, value in (("hold_reason", hold_reason), ("resolution", resolution), ("note", note)) if value
+        )
+        raise ValidationError({given: "This goes with a status change: send status too."})
+    with transaction.atomic():
+        if fields:
+            incident = incident_update(incident=incident, actor=actor, **fields)
+        if assignee is not UNSET or assignment_group is not UNSET:
+            incident = incident_assign(
+                incident=incident, actor=actor, assignee=assignee, assignment_group=assignment_group
+            )
+        if problem is not UNSET and (problem.pk if problem else None) != incident.problem_id:
+            if incident.problem_id is not None:
+                incident = problem_unlink_incident(incident=incident, actor=actor)
+            if problem is not None:
+                problem_link_incidents(problem=problem, incidents=[incident], actor=actor)
+        if status is not None and status != incident.status:
+            incident = incident_transition(
+                incident=incident,
+                to_status=status,
+                actor=actor,
+                hold_reason=hold_reason,
+                resolution=resolution,
+                note=note,
+            )
+        incident.refresh_from_db()
+    return incident
+
+
+def problem_change(
+    *,
+    problem: Problem,
+    actor: Actor,
+    status: str | None = None,
+    resolve_incidents_note: str = "",
+    **fields: Any,
+) -> Problem:
+    """Apply a problem's fields and then a status change in one transaction."""
+    if resolve_incidents_note and status is None:
+        raise ValidationError({"resolve_incidents_note": "This goes with status resolved: send status too."})
+    with transaction.atomic():
+        if fields:
+            problem = problem_update(problem=problem, actor=actor, **fields)
+        if status is not None and status != problem.status:
+            problem = problem_transition(
+                problem=problem, to_status=status, actor=actor, resolve_incidents_note=resolve_incidents_note
+            )
+        problem.refresh_from_db()
+    return problem
+
+
 # --- contacts ------------------------------------------------------------------------
 
 
@@ -915,6 +1011,7 @@ def contact_merge(*, source: Contact, target: Contact, actor: Actor) -> Contact:
             )
             for pk in moved
         )
+        record_events(event_type=WebhookEventType.INCIDENT_UPDATED, pks=moved)
     return target
 
 
@@ -943,6 +1040,7 @@ def sla_flag_breaches(*, now: datetime | None = None, batch_size: int = 1000) ->
                 continue
             Incident.objects.filter(pk__in=[i.pk for i in due]).update(**{f"{target}_breached": True})
             Event.objects.bulk_create(_breach_event(i, target, now) for i in due)
+            record_events(event_type=WebhookEventType.INCIDENT_UPDATED, pks=[i.pk for i in due])
             flagged += len(due)
     return flagged
 

@@ -1,0 +1,95 @@
+"""The OpenAPI generator: drf-spectacular, plus what every operation of this API shares.
+
+Each operation gets its error responses (in the one error format) without each view
+repeating them, the ETag and Retry-After response headers, and If-Match / If-None-Match
+where they apply. A view only describes its own request and success bodies.
+"""
+
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
+from rest_framework.permissions import AllowAny
+
+from .errors import ErrorSerializer
+
+ERRORS = {
+    "400": "The request is invalid: see `errors` for each field (or query parameter).",
+    "401": "No credentials, or wrong ones: send `Authorization: Token <key>` or log in.",
+    "403": "Your role may not do this.",
+    "404": "No such object, or not one you may see.",
+    "406": "The API answers in JSON only (`Accept: application/json`).",
+    "412": "`If-Match` names an older version: fetch the object again and retry with its ETag.",
+    "413": "The request body is larger than the API accepts.",
+    "415": "Send the request body as `application/json`.",
+    "429": "Too many requests for this token: wait for `Retry-After` seconds.",
+}
+
+
+class ServiceDeskAutoSchema(AutoSchema):
+    def _error_codes(self) -> list[str]:
+        codes = ["406", "429"]
+        if not all(permission is AllowAny for permission in self.view.permission_classes):
+            codes += ["401", "403"]
+        if self.method in ("POST", "PUT", "PATCH"):
+            codes += ["400", "413", "415"]
+        elif self._is_list_view():
+            codes.append("400")  # a filter, ordering, page size or cursor it cannot use
+        if "{" in self.path:
+            codes.append("404")
+        if self.method == "PATCH" and getattr(self.view, "etag_precondition", False):
+            codes.append("412")
+        return sorted(set(codes))
+
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction)
+        for code in self._error_codes():
+            if code not in responses:
+                responses[code] = self._get_response_for_code(
+                    OpenApiResponse(ErrorSerializer, description=ERRORS[code]), code, direction=direction
+                )
+        if self.method == "GET":
+            responses.setdefault("304", {"description": "Not modified: `If-None-Match` names the current ETag."})
+        return responses
+
+    def get_override_parameters(self):
+        parameters = list(super().get_override_parameters())
+        success = ["200", "201"]
+        if self.method in ("GET", "PATCH", "POST"):
+            parameters.append(
+                OpenApiParameter(
+                    "ETag",
+                    OpenApiTypes.STR,
+                    OpenApiParameter.HEADER,
+                    response=success,
+                    description="The version of this representation, for If-None-Match and If-Match.",
+                )
+            )
+        parameters.append(
+            OpenApiParameter(
+                "Retry-After",
+                OpenApiTypes.INT,
+                OpenApiParameter.HEADER,
+                response=["429"],
+                description="Seconds to wait before the next request.",
+            )
+        )
+        if self.method == "GET":
+            parameters.append(
+                OpenApiParameter(
+                    "If-None-Match",
+                    OpenApiTypes.STR,
+                    OpenApiParameter.HEADER,
+                    description="An ETag you hold: the answer is 304 with no body while it is still current.",
+                )
+            )
+        if self.method == "PATCH" and getattr(self.view, "etag_precondition", False):
+            parameters.append(
+                OpenApiParameter(
+                    "If-Match",
+                    OpenApiTypes.STR,
+                    OpenApiParameter.HEADER,
+                    description="The ETag you read: the change is made only if the object has not changed since "
+                    "(else 412, and nothing changes).",
+                )
+            )
+        return parameters

@@ -1,0 +1,169 @@
+"""Every list endpoint makes the same number of queries for 10 rows as for 100: no N+1.
+
+The counts are exact, so a change that adds a query to a list shows up here. For a token
+request they are: the token and its user (1), the user's permissions and its groups'
+permissions (2), then what the endpoint itself reads.
+"""
+
+from uuid import uuid4
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from tickets import services
+from tickets.models import Contact, Service, SupportGroup
+from tickets.webhooks.models import WebhookDelivery, WebhookEvent, WebhookSubscription
+
+from ...factories import CategoryFactory, IncidentFactory, ProblemFactory, ServiceFactory, SupportGroupFactory
+
+pytestmark = pytest.mark.django_db
+
+AUTH = 3  # token + user, user permissions, group permissions
+# The page (with reporter and assignee joined), then service, category, support group and
+# problem by id: see selectors.incident_list_full for why they are not joined.
+INCIDENT_PAGE = 1 + 4
+
+
+def count_queries(client, url: str, rows: int) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200, response.content
+    assert len(response.json()["results"]) == rows
+    return len(captured)
+
+
+def incidents(count: int, *, agent, contact):
+    team = SupportGroupFactory(name="Network")
+    service = ServiceFactory(name="VPN", owner_group=team)
+    category = CategoryFactory(name="Connectivity")
+    problem = ProblemFactory()
+    made = [IncidentFactory(reporter=contact, service=service, category=category, assignee=agent) for _ in range(count)]
+    services.problem_link_incidents(problem=problem, incidents=made, actor=agent)
+
+
+LIST_QUERIES = ["?", "?status=new&priority=5&ordering=-priority", "?search=broken", "?cursor="]
+
+
+def test_the_incident_list_default_filtered_searched_and_deep(as_agent, agent, contact):
+    def counts(rows):
+        found = []
+        for query in LIST_QUERIES:
+            if query == "?cursor=":  # the second page of two-row pages: a cursor query
+                first = as_agent.get("/api/v1/incidents/?page_size=2").json()
+                found.append(count_queries(as_agent, first["next"].removeprefix("http://testserver"), 2))
+            else:
+                found.append(count_queries(as_agent, f"/api/v1/incidents/{query}&page_size=100", rows))
+        return found
+
+    incidents(10, agent=agent, contact=contact)
+    ten = counts(10)
+    incidents(90, agent=agent, contact=contact)
+    assert ten == counts(100) == [AUTH + INCIDENT_PAGE] * len(LIST_QUERIES)
+
+
+def test_the_incident_list_of_a_customer(as_customer, customer, agent):
+    reporter = services.contact_for_user(user=customer)
+    incidents(10, agent=agent, contact=reporter)
+    ten = count_queries(as_customer, "/api/v1/incidents/?page_size=100", 10)
+    incidents(90, agent=agent, contact=reporter)
+    assert ten == count_queries(as_customer, "/api/v1/incidents/?page_size=100", 100) == AUTH + INCIDENT_PAGE
+
+
+def test_comments(as_agent, agent, customer, contact):
+    incident = IncidentFactory(reporter=contact)
+
+    def add(count):
+        for n in range(count):
+            author = agent if n % 2 else customer
+            services.comment_create(incident=incident, body=f"n{n}", visibility="public", author=author)
+
+    url = f"/api/v1/incidents/{incident.number}/comments/?page_size=100"
+    add(10)
+    ten = count_queries(as_agent, url, 10)
+    add(90)
+    assert ten == count_queries(as_agent, url, 100) == AUTH + 2  # the incident, the page
+
+
+def test_events(as_agent, agent, contact):
+    incident = IncidentFactory(reporter=contact)  # its "created" event is the first row
+
+    def change(count):
+        for n in range(count):
+            services.incident_update(incident=incident, actor=agent, title=f"Title {n}")
+
+    url = f"/api/v1/incidents/{incident.number}/events/?page_size=100"
+    change(9)
+    ten = count_queries(as_agent, url, 10)
+    change(90)
+    assert ten == count_queries(as_agent, url, 100) == AUTH + 2
+
+
+def test_problems(as_agent, agent, contact):
+    service = ServiceFactory(name="Email")
+
+    def add(count):
+        for _ in range(count):
+            ProblemFactory(service=service, assignee=agent, incidents=[IncidentFactory(reporter=contact)])
+
+    add(10)
+    ten = count_queries(as_agent, "/api/v1/problems/?page_size=100", 10)
+    add(90)
+    assert ten == count_queries(as_agent, "/api/v1/problems/?page_size=100", 100) == AUTH + 2  # page, incidents
+
+
+def test_services(as_agent):
+    def add(count, offset):
+        team = SupportGroup.objects.create(name=f"Team {offset}")
+        Service.objects.bulk_create(Service(name=f"Service {offset + n}", owner_group=team) for n in range(count))
+
+    add(10, 0)
+    ten = count_queries(as_agent, "/api/v1/services/?page_size=100", 10)
+    add(90, 100)
+    assert ten == count_queries(as_agent, "/api/v1/services/?page_size=100", 100) == AUTH + 1
+
+
+def test_contacts(as_agent, customer, other_customer):
+    # The two customers' contacts carry users: the page shows them without a query each.
+    services.contact_for_user(user=customer)
+    services.contact_for_user(user=other_customer)
+    Contact.objects.bulk_create(Contact(name=f"Person {n}", email=f"p{n}@example.org") for n in range(8))
+    ten = count_queries(as_agent, "/api/v1/contacts/?page_size=100", 10)
+    Contact.objects.bulk_create(Contact(name=f"Person {n}", email=f"p{n}@example.org") for n in range(8, 98))
+    assert ten == count_queries(as_agent, "/api/v1/contacts/?page_size=100", 100) == AUTH + 1
+
+
+def test_webhooks_and_their_deliveries(as_manager, manager):
+    now = timezone.now()
+
+    def subscribe(count):
+        return WebhookSubscription.objects.bulk_create(
+            WebhookSubscription(
+                target_url=f"https://hooks.example.com/{uuid4()}",
+                secret="s" * 32,
+                events=["incident.created"],
+                created_at=now,
+                updated_at=now,
+            )
+            for _ in range(count)
+        )
+
+    def deliver(subscription, count):
+        events = WebhookEvent.objects.bulk_create(
+            WebhookEvent(event_type="incident.created", payload={}, created_at=now) for _ in range(count)
+        )
+        WebhookDelivery.objects.bulk_create(
+            WebhookDelivery(event=e, subscription=subscription, next_attempt_at=now, created_at=now) for e in events
+        )
+
+    [first, *_] = subscribe(10)
+    ten = count_queries(as_manager, "/api/v1/webhooks/?page_size=100", 10)
+    subscribe(90)
+    assert ten == count_queries(as_manager, "/api/v1/webhooks/?page_size=100", 100) == AUTH + 1
+
+    url = f"/api/v1/webhooks/{first.pk}/deliveries/?page_size=100"
+    deliver(first, 10)
+    ten = count_queries(as_manager, url, 10)
+    deliver(first, 90)
+    assert ten == count_queries(as_manager, url, 100) == AUTH + 2  # the subscription, the page

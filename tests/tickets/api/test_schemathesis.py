@@ -1,0 +1,139 @@
+"""Property-based tests of the whole API against its own OpenAPI schema (schemathesis).
+
+Every operation of /api/schema/ is called with generated requests, valid and invalid, as
+an agent and as a customer, through the real WSGI application and the test database: no
+answer may be a 5xx, and every answer must match the schema (status code, content type,
+headers, body).
+"""
+
+import os
+
+import pytest
+import schemathesis
+from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from hypothesis.errors import Unsatisfiable
+from rest_framework.authtoken.models import Token
+from schemathesis.checks import not_a_server_error
+from schemathesis.generation.modes import GenerationMode
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from tickets import services
+
+from ...factories import IncidentFactory, ProblemFactory, ServiceFactory
+
+pytestmark = [pytest.mark.django_db]
+
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+]
+
+
+@pytest.fixture
+def wsgi_app(settings):
+    # Django's test client does this too: a request ending must not close the connection
+    # that holds the test's transaction.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    settings.API_THROTTLE_RATES = {"user": None, "anon": None}
+    yield WSGIHandler()
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def desk(agent, customer, contact):
+    """A little of everything, so generated requests meet real objects."""
+    service = ServiceFactory(name="VPN")
+    reporter = services.contact_for_user(user=customer)
+    mine = IncidentFactory(reporter=reporter, service=service)  # INC0000001
+    theirs = IncidentFactory(reporter=contact)
+    services.comment_create(incident=mine, body="We are on it.", visibility="public", author=agent)
+    services.comment_create(incident=mine, body="Secret note", visibility="internal", author=agent)
+    ProblemFactory(incidents=[theirs])  # PRB0000001
+    return mine
+
+
+def exercise(schema, *, token: str, mode: GenerationMode) -> tuple[dict[str, set[int]], list[str]]:
+    """Run every operation of `schema` with generated cases. Returns the status codes each
+    operation answered, and what failed."""
+    answered: dict[str, set[int]] = {}
+    failures = []
+    for result in schema.get_all_operations():
+        operation = result.ok()
+        codes = answered.setdefault(operation.label, set())
+
+        strategy = operation.as_strategy(generation_mode=mode)
+        if mode == GenerationMode.POSITIVE:
+            # The schema's examples name the desk's real objects (INC0000001...).
+            strategy = st.one_of(strategy, *schema.get_strategies_from_examples(operation))
+
+        try:
+            run(strategy, token=token, codes=codes)
+        except Unsatisfiable:
+            continue  # nothing of this operation can be made invalid (e.g. a string path only)
+        except Exception as error:  # collected: every failing operation is reported at once
+            failures.append(f"{operation.label} ({mode}): {error}")
+    return answered, failures
+
+
+def run(strategy, *, token: str, codes: set[int]) -> None:
+    @given(case=strategy)
+    @EXAMPLES
+    def call(case):
+        response = case.call_and_validate(headers={"Authorization": f"Token {token}"}, checks=CHECKS)
+        codes.add(response.status_code)
+
+    call()
+
+
+# A modest number of examples per operation and mode keeps the whole run in about a minute;
+# API_FUZZ_EXAMPLES=100 digs deeper, locally.
+EXAMPLES = settings(
+    max_examples=int(os.environ.get("API_FUZZ_EXAMPLES", "8")),
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=list(HealthCheck),
+)
+
+
+@pytest.fixture
+def api_schema(wsgi_app, desk):
+    return schemathesis.openapi.from_wsgi("/api/schema/", wsgi_app)
+
+
+@pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE])
+def test_the_api_keeps_its_schema_for_an_agent(api_schema, agent, mode):
+    token, _ = Token.objects.get_or_create(user=agent)
+    answered, failures = exercise(api_schema, token=token.key, mode=mode)
+    assert not failures, "\n\n".join(failures)
+    assert len(answered) == 25  # every operation of the schema
+    if mode == GenerationMode.POSITIVE:
+        # Generated requests reached real objects, not only 404s and 400s.
+        for label in ("GET /api/v1/incidents/", "GET /api/v1/incidents/{number}/", "GET /api/v1/problems/{number}/"):
+            assert 200 in answered[label], (label, answered[label])
+        assert 201 in answered["POST /api/v1/incidents/"]
+
+
+@pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE])
+def test_the_api_keeps_its_schema_for_a_customer(api_schema, customer, mode):
+    token, _ = Token.objects.get_or_create(user=customer)
+    answered, failures = exercise(api_schema, token=token.key, mode=mode)
+    assert not failures, "\n\n".join(failures)
+    assert len(answered) == 25
+    if mode == GenerationMode.POSITIVE:
+        assert 200 in answered["GET /api/v1/incidents/{number}/"]  # INC0000001 is theirs
+        assert answered["GET /api/v1/problems/"] == {403}

@@ -1,0 +1,436 @@
+"""What the API shows (output serializers) and what it accepts (input serializers).
+
+Output and input differ: related objects are shown as small objects ({"id", "name"}) and
+given as ids (a problem by its number). Input serializers only parse and check types; the
+services decide what a change means.
+
+Incidents, comments, events and problems are shown by `tickets.representations`, the plain
+functions webhook payloads use too: their serializers here declare the fields (for the
+schema, which the schemathesis tests hold the answers to) and hand the work to those.
+"""
+
+from django.contrib.auth.models import User
+from rest_framework import serializers
+
+from servicedesk.api.serializers import StrictInputSerializer
+
+from .. import representations
+from ..access import is_agent, sees_internal_notes
+from ..models import (
+    Category,
+    Comment,
+    Contact,
+    Event,
+    Impact,
+    Incident,
+    IncidentStatus,
+    Problem,
+    ProblemStatus,
+    Service,
+    SupportGroup,
+    Urgency,
+    Visibility,
+)
+from ..webhooks.models import WebhookDelivery, WebhookEventType, WebhookSubscription
+
+# --- small representations of related objects --------------------------------------------
+
+
+class UserRefSerializer(serializers.ModelSerializer):
+    name = serializers.SerializerMethodField()
+
+    class Meta:
+        model = User
+        fields = ["id", "username", "name"]
+
+    def get_name(self, user: User) -> str:
+        return user.get_full_name() or user.get_username()
+
+
+class ContactRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Contact
+        fields = ["id", "name"]
+
+
+class ServiceRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Service
+        fields = ["id", "name"]
+
+
+class CategoryRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Category
+        fields = ["id", "name"]
+
+
+class SupportGroupRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SupportGroup
+        fields = ["id", "name"]
+
+
+class ProblemRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Problem
+        fields = ["number", "title"]
+
+
+class PersonSerializer(serializers.Serializer):
+    """Who wrote or did something: a user (agent or portal customer), a contact met on a
+    social channel, or neither (the desk itself)."""
+
+    name = serializers.CharField()
+    user = serializers.IntegerField(allow_null=True)
+    contact = serializers.IntegerField(allow_null=True)
+
+
+# --- incidents ------------------------------------------------------------------------------
+
+
+class IncidentSerializer(serializers.ModelSerializer):
+    """Customers (a `request` in the context says who asks) do not see the problem link."""
+
+    service = ServiceRefSerializer(read_only=True, allow_null=True)
+    category = CategoryRefSerializer(read_only=True, allow_null=True)
+    reporter = ContactRefSerializer(read_only=True)
+    assignee = UserRefSerializer(read_only=True, allow_null=True)
+    assignment_group = SupportGroupRefSerializer(read_only=True, allow_null=True)
+    problem = ProblemRefSerializer(
+        read_only=True, allow_null=True, help_text="The problem it is linked to; null for customers."
+    )
+
+    class Meta:
+        model = Incident
+        fields = [
+            "number",
+            "title",
+            "description",
+            "status",
+            "impact",
+            "urgency",
+            "priority",
+            "channel",
+            "service",
+            "category",
+            "reporter",
+            "assignee",
+            "assignment_group",
+            "problem",
+            "major",
+            "hold_reason",
+            "resolution",
+            "created_at",
+            "updated_at",
+            "first_response_at",
+            "resolved_at",
+            "closed_at",
+            "response_due_at",
+            "resolution_due_at",
+            "response_breached",
+            "resolution_breached",
+        ]
+        read_only_fields = fields
+
+    def to_representation(self, instance: Incident) -> dict:
+        request = self.context.get("request")
+        internal = request is None or sees_internal_notes(request.user)
+        return representations.incident_representation(instance, internal=internal)
+
+
+def _text(model, field: str, **kwargs) -> serializers.CharField:
+    return serializers.CharField(max_length=model._meta.get_field(field).max_length, **kwargs)
+
+
+class IncidentCreateSerializer(StrictInputSerializer):
+    """A new incident. Customers may give title, description, service and urgency only;
+    they are its reporter. Agents may set the rest and name the reporter (a contact id);
+    without one, the agent's own contact reports it."""
+
+    title = _text(Incident, "title")
+    description = _text(Incident, "description", required=False, allow_blank=True)
+    impact = serializers.ChoiceField(choices=Impact.choices, required=False)
+    urgency = serializers.ChoiceField(choices=Urgency.choices, required=False)
+    service = serializers.PrimaryKeyRelatedField(queryset=Service.objects.filter(active=True), required=False)
+    category = serializers.PrimaryKeyRelatedField(queryset=Category.objects.filter(active=True), required=False)
+    assignment_group = serializers.PrimaryKeyRelatedField(queryset=SupportGroup.objects.all(), required=False)
+    assignee = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True), required=False)
+    reporter = serializers.PrimaryKeyRelatedField(
+        queryset=Contact.objects.filter(merged_into__isnull=True), required=False
+    )
+    major = serializers.BooleanField(required=False)
+
+
+CUSTOMER_CREATE_FIELDS = frozenset({"title", "description", "service", "urgency"})
+
+
+class IncidentUpdateSerializer(StrictInputSerializer):
+    """Changes to an incident, all optional. `status` moves it along its lifecycle (with
+    `hold_reason` for on_hold, `resolution` for resolved, `note` for anything else); `problem`
+    links it (a problem number) or unlinks it (null). Customers may only reopen their
+    resolved incident: `status: in_progress` with a `note` saying what is still wrong."""
+
+    title = _text(Incident, "title", required=False)
+    description = _text(Incident, "description", required=False, allow_blank=True)
+    impact = serializers.ChoiceField(choices=Impact.choices, required=False)
+    urgency = serializers.ChoiceField(choices=Urgency.choices, required=False)
+    service = serializers.PrimaryKeyRelatedField(
+        queryset=Service.objects.filter(active=True), required=False, allow_null=True
+    )
+    category = serializers.PrimaryKeyRelatedField(
+        queryset=Category.objects.filter(active=True), required=False, allow_null=True
+    )
+    major = serializers.BooleanField(required=False)
+    assignee = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.filter(is_active=True), required=False, allow_null=True
+    )
+    assignment_group = serializers.PrimaryKeyRelatedField(
+        queryset=SupportGroup.objects.all(), required=False, allow_null=True
+    )
+    problem = serializers.SlugRelatedField(
+        slug_field="number", queryset=Problem.objects.all(), required=False, allow_null=True
+    )
+    status = serializers.ChoiceField(choices=IncidentStatus.choices, required=False)
+    hold_reason = _text(Incident, "hold_reason", required=False, allow_blank=True)
+    resolution = _text(Incident, "resolution", required=False, allow_blank=True)
+    note = serializers.CharField(max_length=10000, required=False, allow_blank=True)
+
+
+CUSTOMER_UPDATE_FIELDS = frozenset({"status", "note"})
+
+
+# --- comments and the audit trail ----------------------------------------------------------------
+
+
+class CommentSerializer(serializers.ModelSerializer):
+    author = PersonSerializer(read_only=True)
+
+    class Meta:
+        model = Comment
+        fields = ["id", "body", "visibility", "author", "created_at"]
+        read_only_fields = fields
+
+    def to_representation(self, instance: Comment) -> dict:
+        return representations.comment_representation(instance)
+
+
+class CommentCreateSerializer(StrictInputSerializer):
+    """A public reply (the reporter sees it, on their channel) or an internal note (agents only)."""
+
+    body = _text(Comment, "body")
+    visibility = serializers.ChoiceField(choices=Visibility.choices, default=Visibility.PUBLIC)
+
+
+class EventSerializer(serializers.ModelSerializer):
+    actor = PersonSerializer(read_only=True)
+
+    class Meta:
+        model = Event
+        fields = ["id", "kind", "field", "old_value", "new_value", "note", "actor", "created_at"]
+        read_only_fields = fields
+
+    def to_representation(self, instance: Event) -> dict:
+        return representations.event_representation(instance)
+
+
+# --- problems ------------------------------------------------------------------------------
+
+
+class ProblemSerializer(serializers.ModelSerializer):
+    service = ServiceRefSerializer(read_only=True, allow_null=True)
+    assignee = UserRefSerializer(read_only=True, allow_null=True)
+    known_error = serializers.BooleanField(source="is_known_error", read_only=True)
+    incidents = serializers.SlugRelatedField(slug_field="number", many=True, read_only=True)
+
+    class Meta:
+        model = Problem
+        fields = [
+            "number",
+            "title",
+            "description",
+            "status",
+            "root_cause",
+            "workaround",
+            "known_error",
+            "service",
+            "assignee",
+            "incidents",
+            "created_at",
+            "updated_at",
+            "resolved_at",
+            "closed_at",
+        ]
+        read_only_fields = fields
+
+    def to_representation(self, instance: Problem) -> dict:
+        return representations.problem_representation(instance)
+
+
+class ProblemCreateSerializer(StrictInputSerializer):
+    title = _text(Problem, "title")
+    description = _text(Problem, "description", required=False, allow_blank=True)
+    service = serializers.PrimaryKeyRelatedField(queryset=Service.objects.all(), required=False, allow_null=True)
+    assignee = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.filter(is_active=True), required=False, allow_null=True
+    )
+    incidents = serializers.ListField(
+        child=serializers.CharField(max_length=16),
+        required=False,
+        max_length=500,
+        help_text="Numbers of incidents to link at once.",
+    )
+
+
+class ProblemUpdateSerializer(StrictInputSerializer):
+    """Changes to a problem. `status` moves it along its lifecycle: known_error needs a
+    workaround, resolved a root cause (on the problem or given with it);
+    `resolve_incidents_note` with status resolved also resolves its open incidents."""
+
+    title = _text(Problem, "title", required=False)
+    description = _text(Problem, "description", required=False, allow_blank=True)
+    root_cause = _text(Problem, "root_cause", required=False, allow_blank=True)
+    workaround = _text(Problem, "workaround", required=False, allow_blank=True)
+    service = serializers.PrimaryKeyRelatedField(queryset=Service.objects.all(), required=False, allow_null=True)
+    assignee = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.filter(is_active=True), required=False, allow_null=True
+    )
+    status = serializers.ChoiceField(choices=ProblemStatus.choices, required=False)
+    resolve_incidents_note = serializers.CharField(max_length=10000, required=False, allow_blank=True)
+
+
+class ProblemIncidentsSerializer(StrictInputSerializer):
+    incidents = serializers.ListField(
+        child=serializers.CharField(max_length=16), min_length=1, max_length=500, help_text="Incident numbers."
+    )
+
+
+# --- reference data, people ----------------------------------------------------------------
+
+
+class ServiceSerializer(serializers.ModelSerializer):
+    owner_group = SupportGroupRefSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Service
+        fields = ["id", "name", "description", "active", "owner_group"]
+        read_only_fields = fields
+
+
+class ContactSerializer(serializers.ModelSerializer):
+    user = UserRefSerializer(read_only=True, allow_null=True)
+    email = serializers.CharField(read_only=True, help_text="Empty when unknown.")
+
+    class Meta:
+        model = Contact
+        fields = ["id", "name", "email", "user", "merged_into", "created_at"]
+        read_only_fields = fields
+
+
+class ContactCreateSerializer(StrictInputSerializer):
+    name = _text(Contact, "name")
+    email = serializers.EmailField(max_length=254, required=False, allow_blank=True)
+
+
+class MeSerializer(serializers.ModelSerializer):
+    name = serializers.SerializerMethodField()
+    email = serializers.CharField(read_only=True, help_text="Empty when unknown.")
+    roles = serializers.SerializerMethodField()
+    is_agent = serializers.SerializerMethodField()
+    contact = serializers.SerializerMethodField()
+
+    class Meta:
+        model = User
+        fields = ["id", "username", "name", "email", "roles", "is_agent", "contact"]
+        read_only_fields = fields
+
+    def get_name(self, user: User) -> str:
+        return user.get_full_name() or user.get_username()
+
+    def get_roles(self, user: User) -> list[str]:
+        roles = sorted(set(user.groups.values_list("name", flat=True)) & {"agent", "manager", "customer"})
+        return ["admin", *roles] if user.is_superuser else roles
+
+    def get_is_agent(self, user: User) -> bool:
+        return is_agent(user)
+
+    def get_contact(self, user: User) -> int | None:
+        return Contact.objects.filter(user=user).values_list("pk", flat=True).first()
+
+
+# --- webhooks ------------------------------------------------------------------------------
+
+
+class WebhookSerializer(serializers.ModelSerializer):
+    events = serializers.ListField(child=serializers.ChoiceField(choices=WebhookEventType.choices))
+
+    class Meta:
+        model = WebhookSubscription
+        fields = [
+            "id",
+            "target_url",
+            "events",
+            "description",
+            "active",
+            "created_at",
+            "updated_at",
+            "consecutive_failures",
+            "disabled_at",
+            "disabled_reason",
+        ]
+        read_only_fields = fields
+
+
+class WebhookCreatedSerializer(WebhookSerializer):
+    """A new subscription, with its secret: the only time the secret is shown."""
+
+    class Meta(WebhookSerializer.Meta):
+        fields = [*WebhookSerializer.Meta.fields, "secret"]
+        read_only_fields = fields
+
+
+class WebhookCreateSerializer(StrictInputSerializer):
+    target_url = serializers.URLField(max_length=500)
+    events = serializers.ListField(
+        child=serializers.ChoiceField(choices=WebhookEventType.choices), min_length=1, max_length=10
+    )
+    secret = serializers.CharField(
+        min_length=16,
+        max_length=200,
+        required=False,
+        write_only=True,
+        help_text="The HMAC key; generated (and returned once) when not given.",
+    )
+    description = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    active = serializers.BooleanField(required=False, default=True)
+
+
+class WebhookUpdateSerializer(StrictInputSerializer):
+    target_url = serializers.URLField(max_length=500, required=False)
+    events = serializers.ListField(
+        child=serializers.ChoiceField(choices=WebhookEventType.choices), min_length=1, max_length=10, required=False
+    )
+    secret = serializers.CharField(min_length=16, max_length=200, required=False, write_only=True)
+    description = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    active = serializers.BooleanField(required=False)
+
+
+class WebhookDeliverySerializer(serializers.ModelSerializer):
+    event_id = serializers.UUIDField(source="event.id", read_only=True)
+    event_type = serializers.ChoiceField(source="event.event_type", choices=WebhookEventType.choices, read_only=True)
+
+    class Meta:
+        model = WebhookDelivery
+        fields = [
+            "id",
+            "event_id",
+            "event_type",
+            "state",
+            "attempts",
+            "last_status_code",
+            "last_error",
+            "next_attempt_at",
+            "delivered_at",
+            "created_at",
+        ]
+        read_only_fields = fields
