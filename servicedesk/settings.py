@@ -267,3 +267,28 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+# Social channels (social app). The default X account and Facebook page come from these;
+# more are added in the admin, their tokens encrypted with SOCIAL_ENCRYPTION_KEY.
+SOCIAL_ENCRYPTION_KEY = env.str("SOCIAL_ENCRYPTION_KEY", default="")
+SOCIAL_ENCRYPTION_OLD_KEYS = env.list("SOCIAL_ENCRYPTION_OLD_KEYS", default=[])
+TWITTER_ACCOUNT_ID = env.str("TWITTER_ACCOUNT_ID", default="")
+TWITTER_HANDLE = env.str("TWITTER_HANDLE", default="")
+TWITTER_CONSUMER_KEY = env.str("TWITTER_CONSUMER_KEY", default="")
+TWITTER_CONSUMER_SECRET = env.str("TWITTER_CONSUMER_SECRET", default="")
+TWITTER_BEARER_TOKEN = env.str("TWITTER_BEARER_TOKEN", default="")
+TWITTER_ACCESS_TOKEN = env.str("TWITTER_ACCESS_TOKEN", default="")
+TWITTER_ACCESS_TOKEN_SECRET = env.str("TWITTER_ACCESS_TOKEN_SECRET", default="")
+# Self-serve X tiers (Free, Basic, Pro) only let an app reply to posts that mention or quote it.
+TWITTER_SELF_SERVE_TIER = env.bool("TWITTER_SELF_SERVE_TIER", default=True)
+TWITTER_POLL = env.bool("TWITTER_POLL", default=False)
+FACEBOOK_PAGE_ID = env.str("FACEBOOK_PAGE_ID", default="")
+FACEBOOK_PAGE_NAME = env.str("FACEBOOK_PAGE_NAME", default="")
+FACEBOOK_APP_SECRET = env.str("FACEBOOK_APP_SECRET", default="")
+FACEBOOK_VERIFY_TOKEN = env.str("FACEBOOK_VERIFY_TOKEN", default="")
+FACEBOOK_PAGE_ACCESS_TOKEN = env.str("FACEBOOK_PAGE_ACCESS_TOKEN", default="")
+# The Graph API version every call names; see social/facebook/graph.py for why it is pinned.
+FACEBOOK_GRAPH_VERSION = env.str("FACEBOOK_GRAPH_VERSION", default="v25.0")
+FACEBOOK_POLL = env.bool("FACEBOOK_POLL", default=False)
+# Webhook bodies above this are refused with 413 before they are read.
+SOCIAL_WEBHOOK_MAX_BYTES = env.int("SOCIAL_WEBHOOK_MAX_BYTES", default=1024 * 1024)

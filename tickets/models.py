@@ -218,6 +218,8 @@ class Incident(NeverDeletedModel):
     )
     problem = models.ForeignKey("Problem", null=True, blank=True, on_delete=models.PROTECT, related_name="incidents")
     major = models.BooleanField(default=False)
+    # A reply on a closed incident's thread opens a new incident that follows it up.
+    follow_up_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="follow_ups")
 
     hold_reason = models.CharField(max_length=500, blank=True)
     resolution = models.TextField(max_length=10000, blank=True)
@@ -435,6 +437,8 @@ class EventKind(models.TextChoices):
     SLA_BREACH = "sla_breach", "SLA breached"
     COMMENT = "comment", "Comment added"
     CONTACT_MERGE = "contact_merge", "Contacts merged"
+    SOURCE_EDIT = "source_edit", "Edited at the source"
+    REDACTED = "redacted", "Deleted at the source"
 
 
 class Event(models.Model):

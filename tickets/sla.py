@@ -9,10 +9,14 @@ from datetime import datetime, timedelta
 
 from .models import SLA_RUNNING_STATUSES, Incident, SlaTarget
 
+_LOOK_UP = object()
 
-def apply_targets(incident: Incident) -> None:
-    """Set the incident's due times from its priority's targets (None without a target)."""
-    target = SlaTarget.objects.filter(priority=incident.priority).first()
+
+def apply_targets(incident: Incident, *, target: SlaTarget | None = _LOOK_UP) -> None:
+    """Set the incident's due times from its priority's targets (None without a target).
+    A caller doing many incidents of one priority passes the target it looked up once."""
+    if target is _LOOK_UP:
+        target = SlaTarget.objects.filter(priority=incident.priority).first()
     if target is None:
         incident.response_due_at = incident.resolution_due_at = None
         return

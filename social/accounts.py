@@ -1,0 +1,95 @@
+"""Which X accounts and Facebook pages the desk answers for.
+
+The default account of each platform comes from the environment (TWITTER_*, FACEBOOK_*) and is
+kept as a row like those added in the admin, so messages, polling cursors and token errors
+have one place to live. `sync_environment_accounts()` writes the environment's values over
+the row on start-up (migrate, worker and web start) and whenever it is asked for.
+"""
+
+from django.conf import settings
+from django.core.signals import setting_changed
+from django.db import transaction
+from django.dispatch import receiver
+
+from tickets.models import Channel
+
+from .models import SocialAccount
+
+
+def _environment_accounts() -> list[dict]:
+    accounts = []
+    if settings.TWITTER_ACCOUNT_ID:
+        accounts.append(
+            {
+                "channel": Channel.TWITTER,
+                "external_id": settings.TWITTER_ACCOUNT_ID,
+                "handle": settings.TWITTER_HANDLE,
+                "consumer_key": settings.TWITTER_CONSUMER_KEY,
+                "consumer_secret": settings.TWITTER_CONSUMER_SECRET,
+                "bearer_token": settings.TWITTER_BEARER_TOKEN,
+                "access_token": settings.TWITTER_ACCESS_TOKEN,
+                "access_token_secret": settings.TWITTER_ACCESS_TOKEN_SECRET,
+                "self_serve_tier": settings.TWITTER_SELF_SERVE_TIER,
+                "poll_enabled": settings.TWITTER_POLL,
+            }
+        )
+    if settings.FACEBOOK_PAGE_ID:
+        accounts.append(
+            {
+                "channel": Channel.FACEBOOK,
+                "external_id": settings.FACEBOOK_PAGE_ID,
+                "handle": settings.FACEBOOK_PAGE_NAME,
+                "app_secret": settings.FACEBOOK_APP_SECRET,
+                "verify_token": settings.FACEBOOK_VERIFY_TOKEN,
+                "page_access_token": settings.FACEBOOK_PAGE_ACCESS_TOKEN,
+                "poll_enabled": settings.FACEBOOK_POLL,
+            }
+        )
+    return accounts
+
+
+def sync_environment_accounts() -> list[SocialAccount]:
+    """Create or update the accounts the environment describes. Idempotent."""
+    synced = []
+    with transaction.atomic():
+        for values in _environment_accounts():
+            key = {"channel": values.pop("channel"), "external_id": values.pop("external_id")}
+            account = SocialAccount.objects.select_for_update().filter(**key).first() or SocialAccount(**key)
+            changed = account.pk is None
+            for name, value in values.items():
+                if getattr(account, name) != value:
+                    setattr(account, name, value)
+                    changed = True
+                    if name in ("access_token", "page_access_token", "bearer_token"):
+                        account.token_error = ""  # a new token deserves a new chance
+            if changed:
+                account.save()
+            synced.append(account)
+    return synced
+
+
+_synced = False
+
+
+def _ensure_synced() -> None:
+    global _synced
+    if not _synced:
+        sync_environment_accounts()
+        _synced = True
+
+
+@receiver(setting_changed)
+def _resync_on_setting_change(**kwargs):
+    global _synced
+    _synced = False
+
+
+def account_for(*, channel: str, external_id: str) -> SocialAccount | None:
+    """The active account an event was delivered for, or None if it is not one of ours."""
+    _ensure_synced()
+    return SocialAccount.objects.filter(channel=channel, external_id=external_id, active=True).first()
+
+
+def accounts_of(channel: str) -> list[SocialAccount]:
+    _ensure_synced()
+    return list(SocialAccount.objects.filter(channel=channel, active=True))

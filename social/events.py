@@ -1,0 +1,99 @@
+"""What a platform's inbound parser hands to the pipeline: one `ParsedEvent` per thing that
+happened (a tweet, a DM, a Facebook comment edited...), whatever the delivery looked like.
+
+Each platform subpackage (`social.twitter`, `social.facebook`) turns its own payloads into
+these; everything after that — storing, threading, incidents — is platform-blind.
+"""
+
+import hashlib
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.utils.dateparse import parse_datetime
+
+SHARDS = 8
+
+
+class Action:
+    CREATE = "create"  # a new message
+    EDIT = "edit"  # its text changed at the source
+    DELETE = "delete"  # deleted at the source: redact every copy
+    HIDE = "hide"  # hidden by the page (Facebook): recorded, kept
+    IGNORE = "ignore"  # well-formed but nothing to do (likes, typing, reads...); `ignore_reason` says why
+
+
+class Kind:
+    MENTION = "mention"
+    REPLY = "reply"
+    DM = "dm"
+    POST = "post"
+    COMMENT = "comment"
+    MESSENGER = "messenger"
+    OTHER = "other"  # retweets, reactions, ratings...: stored and ignored
+
+    CHOICES = [
+        (MENTION, "Mention"),
+        (REPLY, "Reply"),
+        (DM, "Direct message"),
+        (POST, "Page post"),
+        (COMMENT, "Comment"),
+        (MESSENGER, "Messenger"),
+        (OTHER, "Other"),
+    ]
+    # Private conversations: answered privately, threaded by conversation.
+    PRIVATE = frozenset({DM, MESSENGER})
+
+
+@dataclass
+class ParsedEvent:
+    channel: str  # "twitter" or "facebook" (tickets.models.Channel)
+    account_id: str  # the X user id or Facebook page id the event was delivered for
+    external_id: str  # the platform's id of the message: tweet id, DM event id, post_id/comment_id, mid
+    action: str = Action.CREATE
+    kind: str = Kind.OTHER
+    author_id: str = ""
+    author_handle: str = ""  # "@jess" on X; empty on Facebook
+    author_name: str = ""
+    text: str = ""
+    created_at: datetime | None = None
+    # The message this one answers (the tweet replied to, the comment's parent), if any.
+    in_reply_to: str = ""
+    # What ties a conversation together: X conversation_id, the Facebook post_id, the DM
+    # conversation, the Messenger sender. Messages of one thread land on one shard, in order.
+    thread_key: str = ""
+    url: str = ""
+    # Whether the message names the account (an X mention or quote): X's self-serve tiers only
+    # allow replying to those.
+    mentions_account: bool = False
+    ignore_reason: str = ""
+    raw: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def dedup_key(self) -> str:
+        """Unique per (channel, key): the same message delivered twice — a redelivered webhook,
+        a poll overlapping a webhook — has the same key, and is stored once."""
+        if self.action == Action.CREATE:
+            return self.external_id
+        digest = hashlib.blake2b(self.text.encode(), digest_size=6).hexdigest() if self.action == Action.EDIT else ""
+        return f"{self.action}:{self.external_id}:{digest}".rstrip(":")
+
+    @property
+    def shard(self) -> int:
+        key = self.thread_key or self.in_reply_to or self.external_id
+        return int(hashlib.blake2b(key.encode(), digest_size=4).hexdigest(), 16) % SHARDS
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["created_at"] = self.created_at.isoformat() if self.created_at else None
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> "ParsedEvent":
+        data = dict(data)
+        data["created_at"] = parse_datetime(data["created_at"]) if data.get("created_at") else None
+        return cls(**data)
+
+
+class InvalidPayload(ValueError):
+    """A delivery that is not what the platform sends: the webhook answers 400 with this reason."""

@@ -1,0 +1,95 @@
+"""Inbound: store first, then work.
+
+A webhook request (or a poll) calls `inbound_store` with the parsed events: one INSERT ... ON
+CONFLICT DO NOTHING stores the new ones, duplicates are dropped by the unique key, and
+processing is enqueued once the rows are committed. Nothing else happens in the request.
+"""
+
+import json
+import logging
+from collections.abc import Iterable
+from datetime import datetime
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection, transaction
+from django.utils import timezone
+
+from .events import ParsedEvent
+from .models import InboundEvent, InboundState
+
+logger = logging.getLogger(__name__)
+
+
+def inbound_store(*, events: Iterable[ParsedEvent], source: str = "webhook") -> list[int]:
+    """Store `events`; return the ids of those not seen before. Safe to call twice."""
+    now = timezone.now()
+    rows = {}
+    for event in events:
+        # One delivery may carry the same thing twice; the first one wins.
+        rows.setdefault(
+            (event.channel, event.dedup_key),
+            InboundEvent(
+                channel=event.channel,
+                dedup_key=event.dedup_key[:200],
+                payload=event.to_json(),
+                source=source,
+                shard=event.shard,
+                next_attempt_at=now,
+                received_at=now,
+            ),
+        )
+    if not rows:
+        return []
+    columns = [
+        "channel",
+        "dedup_key",
+        "payload",
+        "source",
+        "shard",
+        "state",
+        "attempts",
+        "next_attempt_at",
+        "last_error",
+        "received_at",
+    ]
+    values = [
+        [
+            row.channel,
+            row.dedup_key,
+            json.dumps(row.payload, cls=DjangoJSONEncoder),
+            source,
+            row.shard,
+            InboundState.PENDING,
+            0,
+            now,
+            "",
+            now,
+        ]
+        for row in rows.values()
+    ]
+    placeholders = ", ".join(["(" + ", ".join(["%s"] * len(columns)) + ")"] * len(values))
+    table = InboundEvent._meta.db_table
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            # One statement, whatever the delivery's size; the unique key drops what we have.
+            cursor.execute(  # only our own table and column names are formatted in
+                f"INSERT INTO {table} ({', '.join(columns)}) VALUES {placeholders} "  # noqa: S608
+                "ON CONFLICT (channel, dedup_key) DO NOTHING RETURNING id, shard",
+                [
+                    connection.ops.adapt_datetimefield_value(v) if isinstance(v, datetime) else v
+                    for row in values
+                    for v in row
+                ],
+            )
+            stored = cursor.fetchall()
+        if stored:
+            shards = sorted({shard for _, shard in stored})
+            transaction.on_commit(lambda: _enqueue_processing(shards), robust=True)
+    return [pk for pk, _ in stored]
+
+
+def _enqueue_processing(shards: list[int]) -> None:
+    from .tasks import process_inbox
+
+    for shard in shards:
+        process_inbox.delay(shard=shard)
