@@ -1,0 +1,3 @@
+"""The social REST endpoints, mounted at /api/v1/social/."""
+
+urlpatterns = []

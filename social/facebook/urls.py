@@ -1,0 +1,3 @@
+"""Webhook URLs of this platform (mounted at /social/webhooks/facebook/)."""
+
+urlpatterns = []
