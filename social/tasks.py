@@ -6,6 +6,7 @@ a time (an advisory lock), so replies are handled after what they answer.
 
 from celery import shared_task
 from django.conf import settings
+from django.db.models import Min
 from django.utils import timezone
 
 from . import outbound, processing
@@ -23,15 +24,21 @@ def process_inbox(shard: int) -> int:
         handled += done
         if done == 0:
             break
-    if handled == 0 and _has_due(shard) and not settings.CELERY_TASK_ALWAYS_EAGER:
-        process_inbox.apply_async(kwargs={"shard": shard}, countdown=1)
+    if not settings.CELERY_TASK_ALWAYS_EAGER:
+        _come_back_for_waiting_events(shard, busy=handled == 0)
     return handled
 
 
-def _has_due(shard: int) -> bool:
-    return InboundEvent.objects.filter(
-        state=InboundState.PENDING, shard=shard, next_attempt_at__lte=timezone.now()
-    ).exists()
+def _come_back_for_waiting_events(shard: int, *, busy: bool) -> None:
+    """Events left pending — a reply waiting for its parent, a retry soon due, or a shard
+    another worker held — get a task of their own when they are due, rather than waiting
+    for the sweeper. Later ones are the sweeper's."""
+    due = InboundEvent.objects.filter(state=InboundState.PENDING, shard=shard).aggregate(at=Min("next_attempt_at"))
+    if due["at"] is None:
+        return
+    countdown = max((due["at"] - timezone.now()).total_seconds(), 0.5 if busy else 0.05)
+    if countdown <= 60:
+        process_inbox.apply_async(kwargs={"shard": shard}, countdown=countdown)
 
 
 @shared_task(ignore_result=True)
