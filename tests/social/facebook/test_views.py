@@ -195,7 +195,7 @@ def test_every_recorded_delivery_is_accepted(client, page, facebook_webhooks):
         received += response.json()["received"]
         stored += response.json()["stored"]
     # 140 deliveries, one with two entries. Many recorded ones reuse one another's ids (the
-    # same comment with a photo, then with a video; one Messenger mid in 15 NLP samples):
+    # same comment with a photo, then with a video; one Messenger mid in ten NLP samples):
     # those are stored once.
     assert received == 141
     assert InboundEvent.objects.count() == stored == 114
