@@ -1,3 +1,5 @@
+import hashlib
+import hmac
 import json
 from pathlib import Path
 
@@ -46,3 +48,27 @@ def delivery(facebook_webhooks):
         return json.loads((facebook_webhooks / f"{name}.json").read_text())
 
     return load
+
+
+def signed(body: bytes, secret: str = APP_SECRET) -> dict:
+    """The header Facebook sends with `body`, computed here independently of the code."""
+    return {"HTTP_X_HUB_SIGNATURE_256": "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()}
+
+
+def comment_delivery(comment_id: str = "555_777") -> bytes:
+    """A visitor's comment on a post of our page, as Facebook delivers it."""
+    value = {
+        "item": "comment",
+        "verb": "add",
+        "comment_id": comment_id,
+        "post_id": f"{PAGE_ID}_555",
+        "parent_id": f"{PAGE_ID}_555",
+        "from": {"id": "4242", "name": "Jess Doe"},
+        "created_time": 1700000000,
+        "message": "The VPN drops every 5 minutes",
+    }
+    payload = {
+        "object": "page",
+        "entry": [{"id": PAGE_ID, "time": 1700000000, "changes": [{"field": "feed", "value": value}]}],
+    }
+    return json.dumps(payload).encode()

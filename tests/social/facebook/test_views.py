@@ -1,8 +1,6 @@
 """The Facebook webhook URL: the subscription check (GET) and signed deliveries (POST)."""
 
-import hashlib
 import hmac
-import json
 
 import pytest
 from django.test import Client
@@ -12,33 +10,11 @@ from social.models import InboundEvent
 from tickets.models import Channel
 
 from ..factories import SocialAccountFactory
-from .conftest import APP_SECRET, PAGE_ID, VERIFY_TOKEN
+from .conftest import APP_SECRET, VERIFY_TOKEN, comment_delivery, signed
 
 pytestmark = pytest.mark.django_db
 
 URL = "/social/webhooks/facebook/"
-
-
-def signed(body: bytes, secret: str = APP_SECRET) -> dict:
-    return {"HTTP_X_HUB_SIGNATURE_256": "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()}
-
-
-def comment_delivery(comment_id: str = "555_777") -> bytes:
-    value = {
-        "item": "comment",
-        "verb": "add",
-        "comment_id": comment_id,
-        "post_id": f"{PAGE_ID}_555",
-        "parent_id": f"{PAGE_ID}_555",
-        "from": {"id": "4242", "name": "Jess Doe"},
-        "created_time": 1700000000,
-        "message": "The VPN drops every 5 minutes",
-    }
-    payload = {
-        "object": "page",
-        "entry": [{"id": PAGE_ID, "time": 1700000000, "changes": [{"field": "feed", "value": value}]}],
-    }
-    return json.dumps(payload).encode()
 
 
 def post(client, body: bytes, **headers):
