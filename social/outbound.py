@@ -119,7 +119,7 @@ def message_send(*, message_id: int) -> str:
     now = timezone.now()
     with transaction.atomic():
         message = (
-            SocialMessage.objects.select_for_update(skip_locked=True)
+            SocialMessage.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("identity")
             .filter(pk=message_id, direction=Direction.OUTBOUND)
             .first()
