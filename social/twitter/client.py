@@ -76,7 +76,7 @@ def translated_errors(*, write: bool = False) -> Iterator[None]:
         raise failure(f"X had an error ({error.response.status_code}): {_message(error)}") from error
     except tweepy.HTTPException as error:
         # 400, 403, 404 and the rest: X looked at the request and said no.
-        raise Rejected(f"X refused it: {_message(error)}") from error
+        raise Rejected(f"X refused: {_message(error)}") from error
     except requests.ConnectTimeout as error:
         raise TemporaryFailure("X could not be reached (connection timed out).") from error
     except requests.Timeout as error:
