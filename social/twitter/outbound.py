@@ -14,7 +14,7 @@ from datetime import timedelta
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from ..errors import OutcomeUnknown, Rejected
+from ..errors import OutcomeUnknown, Rejected, TokenInvalid
 from ..events import Kind
 from ..models import Direction, MessageState, SocialAccount, SocialMessage
 from .client import client_for, reads_as_user, translated_errors
@@ -146,6 +146,8 @@ def send(*, account: SocialAccount, message: SocialMessage) -> list[str]:
         done = [str(part) for part in message.parts]
         if message.kind == Kind.DM or len(done) >= len(split_thread(message.text)):
             return done
+    if not account.can_send:
+        raise TokenInvalid(account.missing_credentials)
     client = client_for(account)
     if message.kind == Kind.DM:
         target = _dm_target(message)

@@ -17,7 +17,7 @@ from social.events import Kind
 from social.models import Direction, MessageState, SocialMessage
 from social.twitter.outbound import find_sent, rule_violation, same_text, send, split_thread, weighted_length
 
-from ..factories import SocialIdentityFactory, SocialMessageFactory
+from ..factories import SocialAccountFactory, SocialIdentityFactory, SocialMessageFactory
 from .conftest import API
 
 WORDS = "The mail server is back and queued messages are being delivered now, thanks for waiting."
@@ -274,6 +274,13 @@ def test_sending_into_a_timeout(x_account, x_api):
     x_api.post(f"{API}/tweets", body=requests.ReadTimeout("Read timed out."))
     with pytest.raises(OutcomeUnknown):
         send(account=x_account, message=reply(x_account))
+
+
+def test_without_an_access_token_nothing_is_sent(db, x_api):
+    account = SocialAccountFactory(external_id="783214", credentials=True, access_token="")
+    with pytest.raises(TokenInvalid, match="No X access token is configured"):
+        send(account=account, message=reply(account))
+    assert len(x_api.calls) == 0
 
 
 def test_a_2xx_without_an_id_is_an_unknown_outcome(x_account, x_api):
