@@ -106,8 +106,11 @@ def _cut(word: str, budget: int) -> list[str]:
     return [*pieces, piece]
 
 
-def rule_violation(*, account: SocialAccount, message: SocialMessage, replying_to: SocialMessage | None) -> str:
-    """Why X would refuse this message, said before trying; '' when it may go."""
+def rule_violation(
+    *, account: SocialAccount, message: SocialMessage, replying_to: SocialMessage | None, last_inbound_at=None
+) -> str:
+    """Why X would refuse this message, said before trying; '' when it may go. (X sets no
+    time limit on answering, so `last_inbound_at` does not matter here.)"""
     text = message.text.strip()
     if not text:
         return "There is nothing to send."
@@ -174,8 +177,8 @@ def send(*, account: SocialAccount, message: SocialMessage) -> list[str]:
 
 def find_sent(*, account: SocialAccount, message: SocialMessage) -> list[str] | None:
     """After `OutcomeUnknown`: whether the message is on X after all. Returns its ids when all
-    of it is; None otherwise, having recorded in `message.parts` any parts it did find, so the
-    next `send` goes on after them."""
+    of it is; [] otherwise (sending is safe), having recorded in `message.parts` any parts it
+    did find, so the next `send` goes on after them."""
     client = client_for(account)
     since = min(message.created_at, timezone.now()) - CLOCK_SKEW
     if message.kind == Kind.DM:
@@ -210,7 +213,7 @@ def find_sent(*, account: SocialAccount, message: SocialMessage) -> list[str] | 
         found.append(reply_to)
     if len(found) > len(message.parts):
         _record_parts(message, found)
-    return found if parts and len(found) == len(parts) else None
+    return found if parts and len(found) == len(parts) else []
 
 
 def _find_dm(client, *, account: SocialAccount, message: SocialMessage, since) -> list[str] | None:
@@ -233,7 +236,7 @@ def _find_dm(client, *, account: SocialAccount, message: SocialMessage, since) -
             found = [str(event["id"])]
             _record_parts(message, found)
             return found
-    return None
+    return []
 
 
 def same_text(posted: str, intended: str) -> bool:
