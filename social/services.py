@@ -12,6 +12,7 @@ from datetime import datetime
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from .events import ParsedEvent
@@ -23,6 +24,8 @@ logger = logging.getLogger(__name__)
 def inbound_store(*, events: Iterable[ParsedEvent], source: str = "webhook") -> list[int]:
     """Store `events`; return the ids of those not seen before. Safe to call twice."""
     now = timezone.now()
+    events = list(events)
+    parent_shards = _parent_shards(events)
     rows = {}
     for event in events:
         # One delivery may carry the same thing twice; the first one wins.
@@ -33,7 +36,7 @@ def inbound_store(*, events: Iterable[ParsedEvent], source: str = "webhook") -> 
                 dedup_key=event.dedup_key[:200],
                 payload=event.to_json(),
                 source=source,
-                shard=event.shard,
+                shard=parent_shards.get((event.channel, event.in_reply_to), event.shard),
                 next_attempt_at=now,
                 received_at=now,
             ),
@@ -86,6 +89,25 @@ def inbound_store(*, events: Iterable[ParsedEvent], source: str = "webhook") -> 
             shards = sorted({shard for _, shard in stored})
             transaction.on_commit(lambda: _enqueue_processing(shards), robust=True)
     return [pk for pk, _ in stored]
+
+
+def _parent_shards(events: list[ParsedEvent]) -> dict[tuple[str, str], int]:
+    """A reply goes to the shard of the message it answers, so one worker handles the two in
+    order (X's older payloads carry no conversation id to share). One indexed query."""
+    parents = {(event.channel, event.in_reply_to) for event in events if event.in_reply_to}
+    if not parents:
+        return {}
+    wanted = Q(pk__in=[])
+    for channel, external_id in parents:
+        wanted |= Q(channel=channel, dedup_key=external_id)
+    shards = {(e.channel, e.external_id): e.shard for e in events}  # parents in this delivery
+    shards.update(
+        {
+            (channel, key): shard
+            for channel, key, shard in InboundEvent.objects.filter(wanted).values_list("channel", "dedup_key", "shard")
+        }
+    )
+    return shards
 
 
 def _enqueue_processing(shards: list[int]) -> None:

@@ -390,3 +390,12 @@ def test_a_batch_takes_a_constant_number_of_queries():
     queries_for(1, 500)  # warm-up: the accounts of the environment are synced once per process
     assert queries_for(2, 0) == queries_for(40, 100)
     assert Incident.objects.count() == 43 and Comment.objects.count() == 43
+
+
+def test_a_reply_is_stored_in_the_shard_of_the_message_it_answers():
+    parent = tweet("t1")
+    reply = tweet("t2", "@desk more", in_reply_to="t1", thread_key="t1-reply-chain-without-conversation-id")
+    assert parent.shard != reply.shard  # as X's older payloads would have it
+    inbound_store(events=[parent])
+    inbound_store(events=[reply])
+    assert InboundEvent.objects.get(dedup_key="t2").shard == InboundEvent.objects.get(dedup_key="t1").shard
