@@ -89,10 +89,44 @@ def reply_create_for_comment(*, comment: Comment) -> SocialMessage | None:
 
 
 def enqueue_sending(message_ids: list[int]) -> None:
-    from .tasks import send_outbound
+    """One task for a batch's answers: a task each would cost intake more than the work."""
+    from .tasks import send_outbound_many
 
-    for message_id in message_ids:
-        send_outbound.delay(message_id=message_id)
+    for start in range(0, len(message_ids), 500):
+        send_outbound_many.delay(message_ids=message_ids[start : start + 500])
+
+
+def messages_send(*, message_ids: list[int]) -> int:
+    """Deliver many messages: those of an account that cannot send now (no credentials, a
+    refused token, a rate limit) are told why in one update; the others are sent one by one."""
+    now = timezone.now()
+    pending = list(
+        SocialMessage.objects.filter(
+            pk__in=message_ids, direction=Direction.OUTBOUND, state__in=[MessageState.QUEUED, MessageState.SENDING]
+        ).values_list("pk", "channel", "account_external_id")
+    )
+    accounts = {
+        (a.channel, a.external_id): a
+        for a in SocialAccount.objects.filter(active=True, external_id__in={account_id for _, _, account_id in pending})
+    }
+    held: dict[tuple[str, str], list[int]] = {}
+    ready = []
+    for pk, channel, account_id in pending:
+        account = accounts.get((channel, account_id))
+        if _hold_reason(account, now):
+            held.setdefault((channel, account_id), []).append(pk)
+        else:
+            ready.append(pk)
+    for (channel, account_id), pks in held.items():
+        account = accounts.get((channel, account_id))
+        limited = account is not None and account.rate_limited_until and account.rate_limited_until > now
+        SocialMessage.objects.filter(pk__in=pks, state=MessageState.QUEUED).update(
+            state_reason=_hold_reason(account, now)[:500],
+            next_attempt_at=account.rate_limited_until if limited else now + RECHECK,
+        )
+    for pk in ready:
+        message_send(message_id=pk)
+    return len(ready)
 
 
 def message_retry(*, message: SocialMessage, actor=None) -> SocialMessage:

@@ -27,7 +27,6 @@ from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from tickets import services as tickets
@@ -45,6 +44,7 @@ from .models import (
     SocialIdentity,
     SocialMessage,
 )
+from .queries import per_channel
 from .signals import inbound_messages_stored
 
 logger = logging.getLogger(__name__)
@@ -237,19 +237,14 @@ class _Batch:
         self.accounts: dict[tuple[str, str], SocialAccount] = {
             (a.channel, a.external_id): a for channel in {e.channel for e in events} for a in accounts_of(channel)
         }
-        known = Q(pk__in=[])
-        for e in events:
-            for external_id in (e.external_id, e.in_reply_to):
-                if external_id:
-                    known |= Q(channel=e.channel, external_id=external_id)
+        known = per_channel(
+            "external_id", ((e.channel, i) for e in events for i in (e.external_id, e.in_reply_to) if i)
+        )
         self.refs: dict[tuple[str, str], _Ref] = {
             (m.channel, m.external_id): _Ref(m, m.incident)
             for m in SocialMessage.objects.filter(known).select_related("incident", "comment")
         }
-        threads = Q(pk__in=[])
-        for e in events:
-            if e.thread_key:
-                threads |= Q(channel=e.channel, thread_key=e.thread_key)
+        threads = per_channel("thread_key", ((e.channel, e.thread_key) for e in events if e.thread_key))
         self.thread_refs: dict[tuple[str, str], _Ref] = {}
         for m in (
             SocialMessage.objects.filter(threads, incident__isnull=False)
@@ -257,10 +252,7 @@ class _Batch:
             .order_by("created_at", "id")
         ):
             self.thread_refs[(m.channel, m.thread_key)] = _Ref(m, m.incident)
-        waiting = Q(pk__in=[])
-        for e in events:
-            if e.in_reply_to:
-                waiting |= Q(channel=e.channel, dedup_key=e.in_reply_to)
+        waiting = per_channel("dedup_key", ((e.channel, e.in_reply_to) for e in events if e.in_reply_to))
         self.parents_waiting = set(
             InboundEvent.objects.filter(waiting, state=InboundState.PENDING)
             .exclude(pk__in=[event.pk for event in self.events])
@@ -301,9 +293,7 @@ class _Batch:
 
     @staticmethod
     def _find_identities(keys) -> dict[tuple[str, str], SocialIdentity]:
-        wanted = Q(pk__in=[])
-        for channel, author_id in keys:
-            wanted |= Q(channel=channel, external_id=author_id)
+        wanted = per_channel("external_id", keys)
         return {
             (i.channel, i.external_id): i
             for i in SocialIdentity.objects.filter(wanted).select_related("contact__merged_into")

@@ -12,11 +12,11 @@ from datetime import datetime
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from .events import ParsedEvent
 from .models import InboundEvent, InboundState
+from .queries import per_channel
 
 logger = logging.getLogger(__name__)
 
@@ -97,9 +97,7 @@ def _parent_shards(events: list[ParsedEvent]) -> dict[tuple[str, str], int]:
     parents = {(event.channel, event.in_reply_to) for event in events if event.in_reply_to}
     if not parents:
         return {}
-    wanted = Q(pk__in=[])
-    for channel, external_id in parents:
-        wanted |= Q(channel=channel, dedup_key=external_id)
+    wanted = per_channel("dedup_key", parents)
     shards = {(e.channel, e.external_id): e.shard for e in events}  # parents in this delivery
     shards.update(
         {

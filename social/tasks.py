@@ -63,12 +63,17 @@ def send_outbound(message_id: int) -> str:
     return outbound.message_send(message_id=message_id)
 
 
+@shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
+def send_outbound_many(message_ids: list[int]) -> int:
+    return outbound.messages_send(message_ids=message_ids)
+
+
 @shared_task(ignore_result=True)
 def sweep_outbox() -> int:
     """Re-enqueue outbound messages whose next attempt is due."""
     due = outbound.due_messages()
-    for message_id in due:
-        send_outbound.delay(message_id=message_id)
+    if due:
+        outbound.enqueue_sending(due)
     return len(due)
 
 
@@ -87,4 +92,12 @@ def poll_accounts() -> int:
     return polled
 
 
-__all__ = ["SHARDS", "poll_accounts", "process_inbox", "send_outbound", "sweep_inbox", "sweep_outbox"]
+__all__ = [
+    "SHARDS",
+    "poll_accounts",
+    "process_inbox",
+    "send_outbound",
+    "send_outbound_many",
+    "sweep_inbox",
+    "sweep_outbox",
+]
