@@ -29,6 +29,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
+from servicedesk.db import bulk_insert
 from tickets import services as tickets
 from tickets.models import Comment, Contact, Incident, IncidentStatus
 
@@ -272,8 +273,8 @@ class _Batch:
         found = self._find_identities(authors)
         missing = [key for key in authors if key not in found]
         if missing:
-            contacts = Contact.objects.bulk_create(
-                Contact(name=(authors[k].author_name or authors[k].author_handle or k[1])[:200]) for k in missing
+            contacts = bulk_insert(
+                [Contact(name=(authors[k].author_name or authors[k].author_handle or k[1])[:200]) for k in missing]
             )
             SocialIdentity.objects.bulk_create(
                 [
@@ -557,7 +558,7 @@ class _Batch:
         )
         for (_, _, message), comment in zip(replies, comments, strict=True):
             message.comment = comment
-        SocialMessage.objects.bulk_create(self.messages + self.acknowledgements)
+        bulk_insert(self.messages + self.acknowledgements)
 
 
 def redact_message(message: SocialMessage) -> None:

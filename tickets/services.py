@@ -21,6 +21,8 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from servicedesk.db import bulk_insert
+
 from . import sla
 from .access import is_agent
 from .models import (
@@ -253,10 +255,14 @@ def incidents_create_bulk(*, drafts: list[IncidentDraft], actor: Actor = None) -
     with transaction.atomic():
         for incident, number in zip(incidents, reserve_numbers(prefix="INC", count=len(incidents)), strict=True):
             incident.number = number
-        Incident.objects.bulk_create(incidents)
-        Event.objects.bulk_create(
-            _event(kind=EventKind.CREATED, actor=actor, at=now, incident=incident, new=incident.get_status_display())
-            for incident in incidents
+        bulk_insert(incidents)
+        bulk_insert(
+            [
+                _event(
+                    kind=EventKind.CREATED, actor=actor, at=now, incident=incident, new=incident.get_status_display()
+                )
+                for incident in incidents
+            ]
         )
         record_events(event_type=WebhookEventType.INCIDENT_CREATED, pks=[i.pk for i in incidents])
     return incidents
@@ -285,19 +291,21 @@ def comments_create_bulk(*, replies: list[tuple[Incident, Contact, str, datetime
     incident_ids = sorted({incident.pk for incident, *_ in replies})
     with transaction.atomic():
         list(Incident.objects.select_for_update().filter(pk__in=incident_ids).order_by("pk").values_list("pk"))
-        Comment.objects.bulk_create(comments)
+        bulk_insert(comments)
         Incident.objects.filter(pk__in=incident_ids).update(updated_at=now)
-        Event.objects.bulk_create(
-            _event(
-                kind=EventKind.COMMENT,
-                actor=comment.author_contact,
-                at=now,
-                incident=comment.incident,
-                field="comment",
-                new=Visibility.PUBLIC.label,
-                comment=comment,
-            )
-            for comment in comments
+        bulk_insert(
+            [
+                _event(
+                    kind=EventKind.COMMENT,
+                    actor=comment.author_contact,
+                    at=now,
+                    incident=comment.incident,
+                    field="comment",
+                    new=Visibility.PUBLIC.label,
+                    comment=comment,
+                )
+                for comment in comments
+            ]
         )
         record_events(event_type=WebhookEventType.COMMENT_CREATED, pks=[c.pk for c in comments])
     return comments
