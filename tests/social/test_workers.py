@@ -212,14 +212,6 @@ def test_a_shard_delivered_twice_at_once_is_processed_once(broker, tmp_path):
     assert len(handled) >= 2 and sum(handled) == total, handled
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="social/outbound.py message_send locks its row with select_for_update() next to "
-    "select_related('identity'), a nullable foreign key: PostgreSQL refuses FOR UPDATE on the "
-    "nullable side of an outer join, so every send_outbound task raises NotSupportedError. "
-    "Fix: select_for_update(skip_locked=True, of=('self',)).",
-)
 def test_the_acknowledgements_the_intake_enqueues_run_without_error(broker, tmp_path):
     total = 10
     inbound_store(events=mentions(total, prefix="ack"))
