@@ -49,7 +49,7 @@ lint: $(VENV)/.installed-dev
 	$(BIN)/ruff format --check .
 
 test: lint
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2
 
 clean:
 	rm -rf $(VENV) db.sqlite3 db.sqlite3-* .dev-secret-key test-artifacts .pytest_cache .ruff_cache

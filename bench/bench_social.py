@@ -223,13 +223,19 @@ WRK_SCRIPT = """
 local bodies = {}
 local signatures = {}
 local i = 0
+local threads = 0
+function setup(thread)
+  thread:set("id", threads)
+  threads = threads + 1
+end
 function init(args)
   for line in io.lines(args[1]) do
     local tab = line:find("\\t")
     table.insert(signatures, line:sub(1, tab - 1))
     table.insert(bodies, line:sub(tab + 1))
   end
-  i = tonumber(args[2]) or 0
+  -- each thread its own half of the bodies: every request is a new event
+  i = id * math.floor(#bodies / 2)
 end
 function request()
   i = i + 1

@@ -112,4 +112,54 @@ def _enqueue_processing(shards: list[int]) -> None:
     from .tasks import process_inbox
 
     for shard in shards:
-        process_inbox.delay(shard=shard)
+        if drain_flag_set(shard):
+            try:
+                process_inbox.delay(shard=shard)
+            except Exception:
+                drain_flag_clear(shard)  # the next delivery tries again
+                raise
+
+
+# "A drain of this shard is queued": at hundreds of deliveries a second, publishing a task
+# for each costs intake more than storing the event. The first delivery sets the flag and
+# publishes; the others see it and publish nothing. The task clears the flag *before* it
+# claims events, so whatever was committed before the clearing is claimed, and whatever
+# comes after finds no flag and publishes again: nothing waits for the sweeper.
+_FLAG_SECONDS = 30  # should the task be lost, the next delivery after this publishes anew
+_clients: dict = {}
+
+
+def _broker_url() -> str:
+    from servicedesk.celery import app
+
+    return (app.conf.broker_write_url or app.conf.broker_url or "") if not app.conf.task_always_eager else ""
+
+
+def _flags():
+    # The flags live in the broker's Redis: they describe its queue.
+    url = _broker_url()
+    if url not in _clients:
+        import redis
+
+        _clients[url] = redis.Redis.from_url(url, socket_timeout=1, socket_connect_timeout=1)
+    return _clients[url]
+
+
+def drain_flag_set(shard: int) -> bool:
+    """Set the shard's flag; True if it was not set (the caller publishes a task)."""
+    if not _broker_url().startswith("redis"):
+        return True
+    try:
+        return bool(_flags().set(f"social:drain-queued:{shard}", 1, nx=True, ex=_FLAG_SECONDS))
+    except Exception:  # Redis down: publishing will fail too, and the sweeper picks the event up
+        logger.warning("Could not set the drain flag of shard %s", shard, exc_info=True)
+        return True
+
+
+def drain_flag_clear(shard: int) -> None:
+    if not _broker_url().startswith("redis"):
+        return
+    try:
+        _flags().delete(f"social:drain-queued:{shard}")
+    except Exception:
+        logger.warning("Could not clear the drain flag of shard %s", shard, exc_info=True)

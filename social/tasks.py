@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db.models import Min
 from django.utils import timezone
 
-from . import outbound, processing
+from . import outbound, processing, services
 from .events import SHARDS
 from .models import InboundEvent, InboundState
 
@@ -18,6 +18,7 @@ from .models import InboundEvent, InboundState
 def process_inbox(shard: int) -> int:
     """Drain `shard` while it has due events. If another worker holds the shard, it will see
     ours too; if it was just finishing, we come back in a moment rather than wait here."""
+    services.drain_flag_clear(shard)  # before claiming: see social.services
     handled = 0
     while True:
         done = processing.process_pending(shard=shard, batch_size=settings.SOCIAL_BATCH_SIZE)
