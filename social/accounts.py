@@ -6,9 +6,12 @@ have one place to live. `sync_environment_accounts()` writes the environment's v
 the row on start-up (migrate, worker and web start) and whenever it is asked for.
 """
 
+import time
+
 from django.conf import settings
 from django.core.signals import setting_changed
 from django.db import transaction
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from tickets.models import Channel
@@ -82,6 +85,7 @@ def _ensure_synced() -> None:
 def _resync_on_setting_change(**kwargs):
     global _synced
     _synced = False
+    _secrets.clear()
 
 
 def account_for(*, channel: str, external_id: str) -> SocialAccount | None:
@@ -93,3 +97,28 @@ def account_for(*, channel: str, external_id: str) -> SocialAccount | None:
 def accounts_of(channel: str) -> list[SocialAccount]:
     _ensure_synced()
     return list(SocialAccount.objects.filter(channel=channel, active=True))
+
+
+# The webhooks check every delivery's signature against the accounts' secrets: reading and
+# decrypting them for each request would cost more than storing the event. Each process
+# keeps them a few seconds; a change saved here clears the copy at once, other processes
+# see it within WEBHOOK_SECRETS_TTL.
+WEBHOOK_SECRETS_TTL = 5.0
+_secrets: dict[tuple[str, str], tuple[float, list[str]]] = {}
+
+
+def webhook_secrets(channel: str, field: str) -> list[str]:
+    """The distinct non-empty `field` values (consumer_secret, app_secret, verify_token) of the
+    active accounts of `channel`."""
+    now = time.monotonic()
+    cached = _secrets.get((channel, field))
+    if cached is None or cached[0] < now:
+        values = list(dict.fromkeys(getattr(a, field) for a in accounts_of(channel) if getattr(a, field)))
+        cached = _secrets[(channel, field)] = (now + WEBHOOK_SECRETS_TTL, values)
+    return cached[1]
+
+
+@receiver(post_save, sender=SocialAccount, dispatch_uid="social.accounts.saved")
+@receiver(post_delete, sender=SocialAccount, dispatch_uid="social.accounts.deleted")
+def clear_webhook_secrets(**kwargs) -> None:
+    _secrets.clear()

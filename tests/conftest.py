@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 
 from servicedesk.celery import app as celery_app
+from social.accounts import clear_webhook_secrets
 
 from .factories import AgentFactory, ContactFactory, CustomerFactory, ManagerFactory, UserFactory
 
@@ -44,6 +45,14 @@ def _tasks_run_in_process():
     celery_app.conf.task_always_eager = True
     yield
     celery_app.conf.task_always_eager = previous
+
+
+@pytest.fixture(autouse=True)
+def _fresh_webhook_secrets():
+    """Each test reads the social accounts it made, even by a queryset update."""
+    clear_webhook_secrets()
+    yield
+    clear_webhook_secrets()
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods
 
 from tickets.models import Channel
 
-from ..accounts import accounts_of
+from ..accounts import webhook_secrets
 from ..webhooks import receive
 from .inbound import parse
 from .signature import signature_valid
@@ -22,7 +22,7 @@ def webhook(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         return _verify_subscription(request)
     header = request.headers.get("X-Hub-Signature-256")
-    secrets = [account.app_secret for account in accounts_of(Channel.FACEBOOK) if account.app_secret]
+    secrets = webhook_secrets(Channel.FACEBOOK, "app_secret")
 
     def signed_by_one_of_ours(body: bytes) -> bool:
         return any(signature_valid(body=body, header=header, app_secret=secret) for secret in secrets)
@@ -36,7 +36,7 @@ def _verify_subscription(request: HttpRequest) -> HttpResponse:
     mode = request.GET.get("hub.mode", "")
     token = request.GET.get("hub.verify_token", "").encode()
     challenge = request.GET.get("hub.challenge", "")
-    tokens = [account.verify_token.encode() for account in accounts_of(Channel.FACEBOOK) if account.verify_token]
+    tokens = [token.encode() for token in webhook_secrets(Channel.FACEBOOK, "verify_token")]
     # Every token is compared, in constant time, whichever matches.
     matches = [hmac.compare_digest(token, expected) for expected in tokens]
     if mode != "subscribe" or not token or not any(matches):

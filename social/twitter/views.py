@@ -8,7 +8,7 @@ from django.views.decorators.http import require_http_methods
 
 from tickets.models import Channel
 
-from ..accounts import accounts_of
+from ..accounts import webhook_secrets
 from ..webhooks import receive
 from .inbound import parse
 from .signature import SIGNATURE_HEADER, crc_response, signature_valid
@@ -57,4 +57,4 @@ def _crc(request: HttpRequest, secrets: list[str]) -> JsonResponse:
 
 
 def _consumer_secrets() -> list[str]:
-    return list(dict.fromkeys(a.consumer_secret for a in accounts_of(Channel.TWITTER) if a.consumer_secret))
+    return webhook_secrets(Channel.TWITTER, "consumer_secret")
