@@ -68,10 +68,27 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 # --- accounts ---------------------------------------------------------------------------------
 
 
+def _token_field(name: str) -> forms.CharField:
+    return forms.CharField(
+        required=False,
+        label=TOKEN_LABELS[name],
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+    )
+
+
 class SocialAccountForm(forms.ModelForm):
     """Each token is a password field that starts empty: typing replaces the stored value,
-    leaving it blank keeps it, and "Forget" erases it."""
+    leaving it blank keeps it, and "Forget" erases it. The token fields are not the model's
+    (the admin excludes those), so the form never writes them: `account_save` does."""
 
+    consumer_key = _token_field("consumer_key")
+    consumer_secret = _token_field("consumer_secret")
+    bearer_token = _token_field("bearer_token")
+    access_token = _token_field("access_token")
+    access_token_secret = _token_field("access_token_secret")
+    app_secret = _token_field("app_secret")
+    verify_token = _token_field("verify_token")
+    page_access_token = _token_field("page_access_token")
     forget = forms.MultipleChoiceField(
         required=False,
         choices=[(name, TOKEN_LABELS[name]) for name in TOKEN_FIELDS],
@@ -88,12 +105,7 @@ class SocialAccountForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         for name in TOKEN_FIELDS:
             stored = bool(self.instance.pk and getattr(self.instance, name))
-            self.fields[name] = forms.CharField(
-                required=False,
-                label=TOKEN_LABELS[name],
-                widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
-                help_text="A value is stored: leave blank to keep it." if stored else "Not set.",
-            )
+            self.fields[name].help_text = "A value is stored: leave blank to keep it." if stored else "Not set."
 
     def clean(self):
         data = super().clean()
@@ -109,6 +121,7 @@ class SocialAccountForm(forms.ModelForm):
 @admin.register(SocialAccount)
 class SocialAccountAdmin(admin.ModelAdmin):
     form = SocialAccountForm
+    exclude = TOKEN_FIELDS  # the model's; the form's own token fields take their place
     list_display = ("__str__", "channel", "external_id", "active", "poll_enabled", "token_state", "rate_limited_until")
     list_filter = ("channel", "active")
     search_fields = ("handle", "external_id")
