@@ -226,7 +226,7 @@ API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=1024 * 1024)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Social Service Desk API",
     "DESCRIPTION": (
-        "Incidents, comments, the audit trail, problems, services, contacts and webhooks. "
+        "Incidents, comments, the audit trail, problems, services, contacts, webhooks and social messages. "
         "Authenticate with `Authorization: Token <key>` (or a browser session). Lists are "
         "cursor-paginated; every error is JSON with `message`, `code` and per-field `errors`."
     ),

@@ -115,7 +115,7 @@ def _message_home(message: SocialMessage) -> str:
 
 
 def _render_message(request: HttpRequest, message: SocialMessage, *, partial: str, error: str) -> HttpResponse:
-    context = {"retry_error": error, "retried": not error, "may_replay": may_replay_events(request.user)}
+    context = {"retry_error": error, "retried": not error}
     if partial == "row":
         return render(request, "social/_inbox_row.html", {**context, "message": message})
     item = selectors.TimelineMessage(message=message, for_agent=True)
