@@ -6,6 +6,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# `make run` posts simulated X and Facebook webhook events to itself (SIMULATE=0 turns it off).
+SIMULATE ?= 1
+SIMULATE_RATE ?= 2
+SIMULATE_DURATION ?= 120
 
 .PHONY: run test lint install install-dev clean
 
@@ -33,6 +37,10 @@ run: $(VENV)/.installed
 		$(BIN)/celery -A servicedesk beat --loglevel=info --schedule=$(VENV)/celerybeat-schedule & \
 	else \
 		$(BIN)/python manage.py run_periodic_tasks > $(VENV)/periodic.log 2>&1 & \
+	fi; \
+	if [ "$(SIMULATE)" = "1" ]; then \
+		$(BIN)/python manage.py simulate_social --url http://$(HOST):$(PORT) \
+			--rate $(SIMULATE_RATE) --duration $(SIMULATE_DURATION) > $(VENV)/simulator.log 2>&1 & \
 	fi; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 

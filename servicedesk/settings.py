@@ -300,3 +300,14 @@ FACEBOOK_GRAPH_VERSION = env.str("FACEBOOK_GRAPH_VERSION", default="v25.0")
 FACEBOOK_POLL = env.bool("FACEBOOK_POLL", default=False)
 # Webhook bodies above this are refused with 413 before they are read.
 SOCIAL_WEBHOOK_MAX_BYTES = env.int("SOCIAL_WEBHOOK_MAX_BYTES", default=1024 * 1024)
+# Inbound events processed per transaction, and how long a pending event may wait before the
+# sweeper re-enqueues it (the broker lost its task, or Redis restarted).
+SOCIAL_BATCH_SIZE = env.int("SOCIAL_BATCH_SIZE", default=500)
+SOCIAL_SWEEP_GRACE_SECONDS = env.int("SOCIAL_SWEEP_GRACE_SECONDS", default=30)
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "social-sweep-inbox": {"task": "social.tasks.sweep_inbox", "schedule": 60.0},
+        "social-sweep-outbox": {"task": "social.tasks.sweep_outbox", "schedule": 30.0},
+        "social-poll-accounts": {"task": "social.tasks.poll_accounts", "schedule": 60.0},
+    }
+)

@@ -8,6 +8,7 @@ class SocialConfig(AppConfig):
     def ready(self):
         from tickets.timeline import register_timeline_source
 
+        from . import receivers  # noqa: F401
         from .selectors import timeline_source
 
         # The incident page shows the messages in and out beside the comments.

@@ -1,3 +1,9 @@
 """Webhook URLs of this platform (mounted at /social/webhooks/facebook/)."""
 
-urlpatterns = []
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.webhook, name="facebook-webhook"),
+]

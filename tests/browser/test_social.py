@@ -13,7 +13,13 @@ from social.models import InboundState, MessageState
 from tickets.models import Channel
 
 from ..factories import IncidentFactory
-from ..social.factories import InboundEventFactory, SocialAccountFactory, SocialIdentityFactory, SocialMessageFactory
+from ..social.factories import (
+    InboundEventFactory,
+    InboundMessageFactory,
+    SocialAccountFactory,
+    SocialIdentityFactory,
+    SocialMessageFactory,
+)
 from .conftest import ARTIFACTS, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -41,7 +47,7 @@ def conversation(contact):
     )
     jess = SocialIdentityFactory(handle="@jess", display_name="Jess Doe", contact=contact)
     start = timezone.now() - timedelta(hours=2)
-    mention = SocialMessageFactory(
+    mention = InboundMessageFactory(
         incident=incident,
         identity=jess,
         text="@desk " + HOSTILE,
@@ -57,7 +63,7 @@ def conversation(contact):
         text="Thanks @jess, we're on it: your incident is " + incident.number,
         created_at=start + timedelta(minutes=1),
     )
-    SocialMessageFactory(
+    InboundMessageFactory(
         incident=incident,
         identity=jess,
         kind=Kind.REPLY,
@@ -76,7 +82,7 @@ def conversation(contact):
         text="We restarted the VPN gateway: can you try again?",
         created_at=start + timedelta(minutes=10),
     )
-    SocialMessageFactory(
+    InboundMessageFactory(
         channel="facebook",
         kind=Kind.COMMENT,
         state=MessageState.IGNORED,
@@ -84,7 +90,7 @@ def conversation(contact):
         text="Great support team!",
         created_at=start + timedelta(minutes=20),
     )
-    SocialMessageFactory(deleted=True, text="", created_at=start + timedelta(minutes=30))
+    InboundMessageFactory(deleted=True, text="", created_at=start + timedelta(minutes=30))
     return {"incident": incident, "mention": mention, "failed": failed}
 
 

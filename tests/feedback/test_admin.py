@@ -4,14 +4,14 @@ from django.urls import reverse
 from feedback.services import sentiment_score_messages
 
 from ..factories import UserFactory
-from ..social.factories import SocialMessageFactory
+from ..social.factories import InboundMessageFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def test_scores_are_shown_and_not_edited(client):
     client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
-    message = SocialMessageFactory(text="Brilliant, thanks")
+    message = InboundMessageFactory(text="Brilliant, thanks")
     sentiment_score_messages(message_ids=[message.pk])
     score = message.sentiment
     changelist = reverse("admin:feedback_sentimentscore_changelist")

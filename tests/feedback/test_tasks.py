@@ -9,13 +9,13 @@ from feedback.tasks import score_messages, score_unscored
 from servicedesk.celery import app
 from social.signals import inbound_messages_stored
 
-from ..social.factories import SocialMessageFactory
+from ..social.factories import InboundMessageFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def test_stored_messages_are_scored_once_committed(django_capture_on_commit_callbacks):
-    messages = [SocialMessageFactory(text="Nothing works, I am furious"), SocialMessageFactory(text="Thanks!")]
+    messages = [InboundMessageFactory(text="Nothing works, I am furious"), InboundMessageFactory(text="Thanks!")]
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         inbound_messages_stored.send(sender=None, message_ids=[m.pk for m in messages])
     assert not SentimentScore.objects.exists()  # nothing before the commit
@@ -32,10 +32,10 @@ def test_an_empty_signal_enqueues_nothing(django_capture_on_commit_callbacks):
 
 
 def test_the_tasks_are_thin_and_idempotent():
-    message = SocialMessageFactory(text="Lovely")
+    message = InboundMessageFactory(text="Lovely")
     assert score_messages.delay([message.pk]).get() == 1
     assert score_messages.delay([message.pk]).get() == 0
-    SocialMessageFactory(text="Dreadful")
+    InboundMessageFactory(text="Dreadful")
     assert score_unscored.delay().get() == 1
 
 

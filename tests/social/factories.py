@@ -1,8 +1,6 @@
-"""factory_boy factories of the social app's rows, made directly (the processing pipeline
-has its own tests; these let pages, the admin and the API be tested with any shape of data).
-
-Every factory takes `channel` ("twitter" by default, or "facebook"), and the rows it makes
-agree with it."""
+"""factory_boy factories for the social app, shared by every platform's tests and the
+pages'. Rows are made directly (the processing pipeline has its own tests), and agree with
+the `channel` and `direction` they are given."""
 
 import factory
 from django.utils import timezone
@@ -24,34 +22,39 @@ from ..factories import ContactFactory
 
 
 class SocialAccountFactory(factory.django.DjangoModelFactory):
-    """The X account or Facebook page the desk answers for, ready to send."""
+    """An account of any platform: `SocialAccountFactory(channel="facebook", credentials=True)`.
+    `credentials=True` fills every token field, so it can send and verify on either platform."""
 
     class Meta:
         model = SocialAccount
         django_get_or_create = ("channel", "external_id")
 
-    class Params:
-        twitter = factory.LazyAttribute(lambda a: a.channel == Channel.TWITTER)
-
     channel = Channel.TWITTER
-    external_id = factory.Sequence(lambda n: str(9_000_000 + n))
-    handle = factory.LazyAttribute(lambda a: "@desk" if a.twitter else "Service Desk")
-    active = True
-    consumer_key = factory.LazyAttribute(lambda a: "consumer-key" if a.twitter else "")
-    consumer_secret = factory.LazyAttribute(lambda a: "consumer-secret" if a.twitter else "")
-    access_token = factory.LazyAttribute(lambda a: "access-token" if a.twitter else "")
-    access_token_secret = factory.LazyAttribute(lambda a: "access-token-secret" if a.twitter else "")
-    app_secret = factory.LazyAttribute(lambda a: "" if a.twitter else "app-secret")
-    verify_token = factory.LazyAttribute(lambda a: "" if a.twitter else "verify-token")
-    page_access_token = factory.LazyAttribute(lambda a: "" if a.twitter else "page-access-token")
+    external_id = factory.Sequence(lambda n: str(900_000 + n))
+    handle = factory.Sequence(lambda n: f"servicedesk{n}")
+
+    class Params:
+        credentials = factory.Trait(
+            consumer_key="test-consumer-key",
+            consumer_secret="test-consumer-secret",
+            bearer_token="test-bearer-token",
+            access_token="test-access-token",
+            access_token_secret="test-access-token-secret",
+            app_secret="test-app-secret",
+            verify_token="test-verify-token",
+            page_access_token="test-page-access-token",
+        )
 
 
 class SocialIdentityFactory(factory.django.DjangoModelFactory):
+    """Somebody on X (with an @handle) or Facebook (a name only), and their contact."""
+
     class Meta:
         model = SocialIdentity
+        django_get_or_create = ("channel", "external_id")
 
     channel = Channel.TWITTER
-    external_id = factory.Sequence(lambda n: str(1_000_000 + n))
+    external_id = factory.Sequence(lambda n: str(700_000 + n))
     handle = factory.LazyAttributeSequence(lambda i, n: f"@person{n}" if i.channel == Channel.TWITTER else "")
     display_name = factory.Faker("name")
     contact = factory.SubFactory(ContactFactory, name=factory.SelfAttribute("..display_name"))
@@ -77,15 +80,16 @@ class InboundEventFactory(factory.django.DjangoModelFactory):
     last_error = ""
 
 
-_KIND_URLS = {
+_ORIGINAL_URLS = {
     Channel.TWITTER: "https://x.com/i/status/{id}",
     Channel.FACEBOOK: "https://www.facebook.com/{id}",
 }
 
 
 class SocialMessageFactory(factory.django.DjangoModelFactory):
-    """An inbound mention that opened an incident, unless told otherwise. Outbound messages:
-    `direction="outbound", state="failed", state_reason=...` (no identity, no author)."""
+    """An outbound reply by default; pass direction, kind and state for others, or use
+    `InboundMessageFactory`. Inbound messages come from an identity, with the platform's id
+    and address; outbound ones get an id only once sent."""
 
     class Meta:
         model = SocialMessage
@@ -94,27 +98,33 @@ class SocialMessageFactory(factory.django.DjangoModelFactory):
         inbound = factory.LazyAttribute(lambda m: m.direction == Direction.INBOUND)
 
     channel = Channel.TWITTER
-    direction = Direction.INBOUND
-    kind = factory.LazyAttribute(lambda m: Kind.MENTION if m.channel == Channel.TWITTER else Kind.COMMENT)
-    # Outbound messages have the platform's id only once sent.
+    direction = Direction.OUTBOUND
+    kind = factory.LazyAttribute(
+        lambda m: Kind.REPLY if not m.inbound else Kind.MENTION if m.channel == Channel.TWITTER else Kind.COMMENT
+    )
+    account_external_id = factory.Sequence(lambda n: str(900_000 + n))
     external_id = factory.LazyAttributeSequence(
         lambda m, n: str(7_000_000 + n) if m.inbound or m.state == MessageState.SENT else ""
     )
-    account_external_id = "9000000"
     identity = factory.Maybe(
         "inbound", factory.SubFactory(SocialIdentityFactory, channel=factory.SelfAttribute("..channel")), None
     )
-    author_name = factory.LazyAttribute(
-        lambda m: (m.identity.handle or m.identity.display_name) if m.identity else "Service desk"
+    author_name = factory.LazyAttribute(lambda m: (m.identity.handle or m.identity.display_name) if m.identity else "")
+    text = factory.Maybe("inbound", factory.Faker("sentence"), "Thanks, we are looking into it.")
+    url = factory.LazyAttribute(lambda m: _ORIGINAL_URLS[m.channel].format(id=m.external_id) if m.external_id else "")
+    thread_key = factory.LazyAttribute(lambda m: m.external_id if m.inbound else "")
+    state = factory.LazyAttribute(
+        lambda m: MessageState.QUEUED if m.direction == Direction.OUTBOUND else MessageState.NEW_INCIDENT
     )
-    text = factory.Faker("sentence")
-    url = factory.LazyAttribute(lambda m: _KIND_URLS[m.channel].format(id=m.external_id) if m.external_id else "")
-    thread_key = factory.LazyAttribute(lambda m: m.external_id)
-    mentions_account = True
-    incident = None
-    state = factory.LazyAttribute(lambda m: MessageState.NEW_INCIDENT if m.inbound else MessageState.SENT)
     created_at = factory.LazyFunction(timezone.now)
     sent_at = factory.LazyAttribute(lambda m: m.created_at if m.state == MessageState.SENT else None)
+
+
+class InboundMessageFactory(SocialMessageFactory):
+    """A message somebody sent: on X a mention, on Facebook a comment, that opened an incident."""
+
+    direction = Direction.INBOUND
+    mentions_account = True
 
 
 class AcknowledgementTemplateFactory(factory.django.DjangoModelFactory):

@@ -26,7 +26,7 @@ def test_a_blank_token_keeps_the_stored_one_and_a_new_one_replaces_it():
 
 
 def test_a_new_token_clears_the_token_error():
-    account = SocialAccountFactory(token_error="Invalid or expired token")
+    account = SocialAccountFactory(access_token="access-token", token_error="Invalid or expired token")
     account_save(account=account, tokens={"access_token": "access-token"})  # the same one
     assert SocialAccount.objects.get(pk=account.pk).token_error == "Invalid or expired token"
     account_save(account=account, tokens={"access_token": "fresh"})

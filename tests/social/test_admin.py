@@ -10,7 +10,13 @@ from django.urls import reverse
 from social.models import AcknowledgementTemplate, InboundState, MessageState, SocialAccount
 
 from ..factories import UserFactory
-from .factories import InboundEventFactory, SocialAccountFactory, SocialIdentityFactory, SocialMessageFactory
+from .factories import (
+    InboundEventFactory,
+    InboundMessageFactory,
+    SocialAccountFactory,
+    SocialIdentityFactory,
+    SocialMessageFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +40,7 @@ def texts(response) -> list[str]:
 
 
 def test_every_model_has_a_working_admin(admin_client):
-    SocialMessageFactory(raw={"id": "1"})
+    InboundMessageFactory(raw={"id": "1"})
     SocialMessageFactory(direction="outbound", state="failed")
     InboundEventFactory(state=InboundState.FAILED, last_error="boom")
     SocialAccountFactory()
@@ -202,7 +208,7 @@ def test_replay_action(admin_client):
 
 
 def test_messages_are_read_only_and_filterable(admin_client):
-    message = SocialMessageFactory(raw={"text": "<b>x</b>"})
+    message = InboundMessageFactory(raw={"text": "<b>x</b>"})
     SocialMessageFactory(direction="outbound", state="failed")
     changelist = reverse("admin:social_socialmessage_changelist")
     assert admin_client.get(changelist + "?direction__exact=outbound").context["cl"].result_count == 1

@@ -18,7 +18,7 @@ from tickets.timeline import timeline_sources
 
 from ..factories import IncidentFactory
 from ..tickets.views.test_lists import INCIDENT_PAGE_QUERIES
-from .factories import SocialIdentityFactory, SocialMessageFactory
+from .factories import InboundMessageFactory, SocialIdentityFactory, SocialMessageFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +43,7 @@ def social_incident(contact):
     incident = IncidentFactory(reporter=contact, channel=Channel.TWITTER)
     jess = SocialIdentityFactory(handle="@jess", display_name="Jess", contact=contact)
     start = timezone.now() - timedelta(hours=1)
-    mention = SocialMessageFactory(
+    mention = InboundMessageFactory(
         incident=incident, identity=jess, text=f"@desk my VPN is down {HOSTILE}", created_at=start
     )
     sent = SocialMessageFactory(
@@ -98,9 +98,9 @@ def test_agents_see_every_message_escaped_with_its_state_and_a_retry_for_the_fai
 
 def test_markers_for_deleted_hidden_and_edited_messages(agent_client, contact):
     incident = IncidentFactory(reporter=contact, channel=Channel.FACEBOOK)
-    SocialMessageFactory(incident=incident, channel="facebook", deleted=True, text="")
-    SocialMessageFactory(incident=incident, channel="facebook", hidden=True, text="Rude words")
-    SocialMessageFactory(incident=incident, channel="facebook", edited_at=timezone.now(), text="Now edited")
+    InboundMessageFactory(incident=incident, channel="facebook", deleted=True, text="")
+    InboundMessageFactory(incident=incident, channel="facebook", hidden=True, text="Rude words")
+    InboundMessageFactory(incident=incident, channel="facebook", edited_at=timezone.now(), text="Now edited")
     page = page_of(agent_client, incident)
     assert "Deleted at the source" in page and "This message was deleted at the source." in page
     assert "Hidden</span>" in page and "Rude words" in page
@@ -110,14 +110,14 @@ def test_markers_for_deleted_hidden_and_edited_messages(agent_client, contact):
 
 def test_a_link_that_is_not_a_web_address_is_not_drawn(agent_client, contact):
     incident = IncidentFactory(reporter=contact, channel=Channel.TWITTER)
-    SocialMessageFactory(incident=incident, url="javascript:alert(1)")
+    InboundMessageFactory(incident=incident, url="javascript:alert(1)")
     page = page_of(agent_client, incident)
     assert "javascript:" not in page and "View on X" not in page
 
 
 def test_agents_can_read_the_raw_payload_escaped(agent_client, contact):
     incident = IncidentFactory(reporter=contact, channel=Channel.TWITTER)
-    SocialMessageFactory(incident=incident, raw={"text": "<b>bold</b>", "id": "1"})
+    InboundMessageFactory(incident=incident, raw={"text": "<b>bold</b>", "id": "1"})
     page = page_of(agent_client, incident)
     assert "Raw payload" in page and "&lt;b&gt;bold&lt;/b&gt;" in page and "<b>bold</b>" not in page
 
@@ -127,17 +127,22 @@ def test_the_reporter_sees_public_messages_and_their_own_conversation_only(clien
     incident = IncidentFactory(reporter=reporter, channel=Channel.TWITTER)
     own = SocialIdentityFactory(handle="@alice", display_name="Alice", contact=reporter)
     stranger = SocialIdentityFactory(handle="@mallory", display_name="Mallory")
-    SocialMessageFactory(incident=incident, identity=own, text="My mention", raw={"secret": "payload"})
-    SocialMessageFactory(incident=incident, identity=own, kind=Kind.DM, thread_key="dm-alice", text="My DM")
+    InboundMessageFactory(incident=incident, identity=own, text="My mention", raw={"secret": "payload"})
+    InboundMessageFactory(incident=incident, identity=own, kind=Kind.DM, thread_key="dm-alice", text="My DM")
     SocialMessageFactory(
-        incident=incident, direction="outbound", kind=Kind.DM, thread_key="dm-alice", text="Desk DM to Alice"
+        incident=incident,
+        direction="outbound",
+        kind=Kind.DM,
+        state="sent",
+        thread_key="dm-alice",
+        text="Desk DM to Alice",
     )
-    SocialMessageFactory(incident=incident, identity=stranger, kind=Kind.DM, thread_key="dm-m", text="Mallory DM")
+    InboundMessageFactory(incident=incident, identity=stranger, kind=Kind.DM, thread_key="dm-m", text="Mallory DM")
     SocialMessageFactory(
         incident=incident, direction="outbound", kind=Kind.DM, thread_key="dm-m", text="Desk DM to Mallory"
     )
-    SocialMessageFactory(incident=incident, identity=stranger, text="Mallory's public reply")
-    SocialMessageFactory(incident=incident, identity=stranger, hidden=True, text="Mallory hidden")
+    InboundMessageFactory(incident=incident, identity=stranger, text="Mallory's public reply")
+    InboundMessageFactory(incident=incident, identity=stranger, hidden=True, text="Mallory hidden")
     SocialMessageFactory(
         incident=incident, direction="outbound", state="failed", state_reason="token refused", text="Not sent"
     )
@@ -158,7 +163,7 @@ def test_the_incident_page_costs_the_same_with_no_message_and_with_forty(agent_c
     none = queries_for(agent_client, url)
     for n in range(20):
         identity = SocialIdentityFactory()
-        SocialMessageFactory(incident=incident, identity=identity, text=f"message {n}")
+        InboundMessageFactory(incident=incident, identity=identity, text=f"message {n}")
         SocialMessageFactory(incident=incident, direction="outbound", state="failed", text=f"answer {n}")
     assert none == queries_for(agent_client, url) == INCIDENT_PAGE_QUERIES
 
@@ -171,6 +176,6 @@ def test_the_portal_incident_page_costs_the_same_with_no_message_and_with_forty(
     none = queries_for(client, url)
     own = SocialIdentityFactory(contact=reporter)
     for n in range(20):
-        SocialMessageFactory(incident=incident, identity=own, kind=Kind.DM, thread_key="dm", text=f"m {n}")
-        SocialMessageFactory(incident=incident, identity=SocialIdentityFactory(), text=f"other {n}")
+        InboundMessageFactory(incident=incident, identity=own, kind=Kind.DM, thread_key="dm", text=f"m {n}")
+        InboundMessageFactory(incident=incident, identity=SocialIdentityFactory(), text=f"other {n}")
     assert queries_for(client, url) == none

@@ -15,7 +15,7 @@ from social.models import InboundState, MessageState
 from tickets.models import Channel
 
 from ..factories import IncidentFactory
-from .factories import InboundEventFactory, SocialIdentityFactory, SocialMessageFactory
+from .factories import InboundEventFactory, InboundMessageFactory, SocialIdentityFactory, SocialMessageFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +38,7 @@ def queries_for(client, url) -> int:
 
 def make_messages(count: int, **kwargs) -> list:
     start = timezone.now() - timedelta(days=1)
-    return [SocialMessageFactory(created_at=start + timedelta(minutes=n), **kwargs) for n in range(count)]
+    return [InboundMessageFactory(created_at=start + timedelta(minutes=n), **kwargs) for n in range(count)]
 
 
 # --- who may see it ---------------------------------------------------------------------------
@@ -72,11 +72,11 @@ def test_the_navbar_links_to_it_for_agents_only(agent_client, client, customer):
 def test_inbound_messages_newest_first_with_what_became_of_them(agent_client, contact):
     incident = IncidentFactory(reporter=contact, channel=Channel.TWITTER)
     start = timezone.now() - timedelta(hours=1)
-    opened = SocialMessageFactory(incident=incident, state=MessageState.NEW_INCIDENT, created_at=start)
-    joined = SocialMessageFactory(
+    opened = InboundMessageFactory(incident=incident, state=MessageState.NEW_INCIDENT, created_at=start)
+    joined = InboundMessageFactory(
         incident=incident, kind=Kind.REPLY, state=MessageState.JOINED, created_at=start + timedelta(minutes=1)
     )
-    ignored = SocialMessageFactory(
+    ignored = InboundMessageFactory(
         state=MessageState.IGNORED,
         state_reason="A retweet: nothing to answer",
         kind=Kind.OTHER,
@@ -93,14 +93,14 @@ def test_inbound_messages_newest_first_with_what_became_of_them(agent_client, co
 
 
 def test_text_is_escaped_and_truncated(agent_client):
-    SocialMessageFactory(text="<img src=x onerror=alert(1)> " + "long " * 100)
+    InboundMessageFactory(text="<img src=x onerror=alert(1)> " + "long " * 100)
     page = agent_client.get(INBOX).text
     assert "&lt;img src=x onerror=alert(1)&gt;" in page and "<img src=x" not in page
     assert "long " * 50 not in page and "…" in page
 
 
 def test_author_with_handle(agent_client):
-    SocialMessageFactory(identity=SocialIdentityFactory(handle="@jess", display_name="Jess <b>"))
+    InboundMessageFactory(identity=SocialIdentityFactory(handle="@jess", display_name="Jess <b>"))
     page = agent_client.get(INBOX).text
     assert "Jess &lt;b&gt;" in page and "@jess" in page
 
@@ -119,10 +119,10 @@ def test_author_with_handle(agent_client):
 )
 def test_filters(agent_client, query, expected):
     start = timezone.now() - timedelta(hours=1)
-    SocialMessageFactory(text="twitter mention", created_at=start)
-    SocialMessageFactory(channel="facebook", text="facebook comment", created_at=start + timedelta(minutes=1))
-    SocialMessageFactory(kind=Kind.DM, text="twitter dm", created_at=start + timedelta(minutes=2))
-    SocialMessageFactory(state=MessageState.IGNORED, text="twitter ignored", created_at=start + timedelta(minutes=3))
+    InboundMessageFactory(text="twitter mention", created_at=start)
+    InboundMessageFactory(channel="facebook", text="facebook comment", created_at=start + timedelta(minutes=1))
+    InboundMessageFactory(kind=Kind.DM, text="twitter dm", created_at=start + timedelta(minutes=2))
+    InboundMessageFactory(state=MessageState.IGNORED, text="twitter ignored", created_at=start + timedelta(minutes=3))
     SocialMessageFactory(direction="outbound", text="desk answer", created_at=start + timedelta(minutes=4))
     response = agent_client.get(f"{INBOX}?{query}")
     assert [message.text for message in response.context["page"].messages] == expected
@@ -131,7 +131,7 @@ def test_filters(agent_client, query, expected):
 def test_older_pages_follow_on_without_gap_or_repeat(agent_client):
     made = make_messages(55)
     # Two at the very same moment: the id breaks the tie.
-    SocialMessageFactory(created_at=made[10].created_at)
+    InboundMessageFactory(created_at=made[10].created_at)
     first = agent_client.get(f"{INBOX}?channel=twitter")
     assert len(shown(first)) == 50
     older = first.context["page"].older_before
@@ -258,7 +258,7 @@ def test_retry_is_for_agents_and_posts_only(client, customer, agent):
 )
 def test_only_a_failed_outbound_message_can_be_retried(agent_client, contact, kwargs):
     incident = IncidentFactory(reporter=contact, channel=Channel.TWITTER)
-    message = SocialMessageFactory(incident=incident, **{"direction": "outbound", **kwargs})
+    message = InboundMessageFactory(incident=incident, **{"direction": "outbound", **kwargs})
     response = agent_client.post(retry_url(message))
     assert response.status_code == 302
     assert response.url == f"/incidents/{incident.number}/#social-message-{message.pk}"

@@ -14,7 +14,7 @@ from social.models import MessageState
 from tickets.models import Channel
 
 from ...factories import IncidentFactory
-from ..factories import SocialIdentityFactory, SocialMessageFactory
+from ..factories import InboundMessageFactory, SocialIdentityFactory, SocialMessageFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -49,7 +49,7 @@ def score(message, compound: float) -> SentimentScore:
 
 
 def test_anonymous_callers_are_told_to_authenticate(as_anonymous):
-    message = SocialMessageFactory()
+    message = InboundMessageFactory()
     for url in (LIST, detail(message)):
         response = as_anonymous.get(url)
         assert response.status_code == 401
@@ -57,7 +57,7 @@ def test_anonymous_callers_are_told_to_authenticate(as_anonymous):
 
 
 def test_customers_and_people_without_a_role_are_refused(as_customer, as_outsider):
-    message = SocialMessageFactory()
+    message = InboundMessageFactory()
     for client in (as_customer, as_outsider):
         for url in (LIST, detail(message)):
             response = client.get(url)
@@ -70,7 +70,7 @@ def test_customers_and_people_without_a_role_are_refused(as_customer, as_outside
 
 
 def test_agents_and_managers_may(as_agent, as_manager):
-    message = SocialMessageFactory()
+    message = InboundMessageFactory()
     for client in (as_agent, as_manager):
         assert ids(client.get(LIST)) == [message.pk]
         assert client.get(detail(message)).status_code == 200
@@ -82,7 +82,7 @@ def test_agents_and_managers_may(as_agent, as_manager):
 def test_an_inbound_message_with_its_incident_and_sentiment(as_agent, contact):
     incident = IncidentFactory(reporter=contact, channel=Channel.TWITTER)
     jess = SocialIdentityFactory(handle="@jess", display_name="Jess", contact=contact)
-    message = SocialMessageFactory(
+    message = InboundMessageFactory(
         incident=incident, identity=jess, external_id="1850000000000000001", text="<b>VPN down</b> again"
     )
     score(message, -0.4767)
@@ -118,7 +118,7 @@ def test_an_outbound_message_not_sent_and_unscored(as_agent):
 
 
 def test_a_deleted_message(as_agent):
-    message = SocialMessageFactory(deleted=True, text="")
+    message = InboundMessageFactory(deleted=True, text="")
     assert as_agent.get(detail(message)).json()["deleted"] is True
 
 
@@ -136,7 +136,7 @@ def assorted(contact):
     start = timezone.now() - timedelta(hours=1)
 
     def at(minutes, **kwargs):
-        return SocialMessageFactory(created_at=start + timedelta(minutes=minutes), **kwargs)
+        return InboundMessageFactory(created_at=start + timedelta(minutes=minutes), **kwargs)
 
     return {
         "mention": at(0, incident=incident, external_id="111"),
@@ -186,8 +186,8 @@ def test_a_filter_it_cannot_use_is_a_400_naming_it(as_agent, query):
 
 def test_pages_follow_on_newest_first_and_back(as_agent):
     start = timezone.now() - timedelta(hours=2)
-    made = [SocialMessageFactory(created_at=start + timedelta(minutes=n)) for n in range(5)]
-    SocialMessageFactory(created_at=made[2].created_at)  # a tie, broken by id
+    made = [InboundMessageFactory(created_at=start + timedelta(minutes=n)) for n in range(5)]
+    InboundMessageFactory(created_at=made[2].created_at)  # a tie, broken by id
     first = as_agent.get(f"{LIST}?page_size=4").json()
     second = as_agent.get(first["next"]).json()
     assert second["next"] is None and len(second["results"]) == 2
@@ -214,7 +214,7 @@ def test_the_list_costs_the_same_for_ten_and_a_hundred_messages(as_agent, contac
 
     def add(count):
         for n in range(count):
-            message = SocialMessageFactory(incident=incident)
+            message = InboundMessageFactory(incident=incident)
             if n % 3:
                 score(message, 0.5)
             SocialMessageFactory(direction="outbound", incident=incident if n % 2 else None)
@@ -235,7 +235,7 @@ def test_the_list_costs_the_same_for_ten_and_a_hundred_messages(as_agent, contac
 
 
 def test_the_detail_is_one_query(as_agent):
-    message = SocialMessageFactory()
+    message = InboundMessageFactory()
     score(message, 0.1)
     with CaptureQueriesContext(connection) as captured:
         assert as_agent.get(detail(message)).status_code == 200

@@ -30,7 +30,7 @@ from feedback.models import SentimentScore
 from tickets import services
 
 from ...factories import IncidentFactory, ProblemFactory, ServiceFactory
-from ...social.factories import SocialMessageFactory
+from ...social.factories import InboundMessageFactory, SocialMessageFactory
 
 pytestmark = [pytest.mark.django_db]
 
@@ -66,7 +66,7 @@ def desk(agent, customer, contact):
     services.comment_create(incident=mine, body="Secret note", visibility="internal", author=agent)
     ProblemFactory(incidents=[theirs])  # PRB0000001
     # Social messages in and out, one scored: the social endpoints answer with real rows.
-    scored = SocialMessageFactory(incident=theirs, text="<b>help</b> @desk")
+    scored = InboundMessageFactory(incident=theirs, text="<b>help</b> @desk")
     SentimentScore.objects.create(
         message=scored,
         compound=-0.5,

@@ -1,0 +1,46 @@
+"""The Facebook webhook: one URL for Facebook's subscription check (GET) and for deliveries
+(POST). Deliveries go through `social.webhooks.receive`: signed by the app secret of one of
+our active pages, parsed, stored, answered at once."""
+
+import hmac
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+
+from tickets.models import Channel
+
+from ..accounts import accounts_of
+from ..webhooks import receive
+from .inbound import parse
+from .signature import signature_valid
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def webhook(request: HttpRequest) -> HttpResponse:
+    if request.method == "GET":
+        return _verify_subscription(request)
+    header = request.headers.get("X-Hub-Signature-256")
+    secrets = [account.app_secret for account in accounts_of(Channel.FACEBOOK) if account.app_secret]
+
+    def signed_by_one_of_ours(body: bytes) -> bool:
+        return any(signature_valid(body=body, header=header, app_secret=secret) for secret in secrets)
+
+    return receive(request, channel=Channel.FACEBOOK.value, signature_valid=signed_by_one_of_ours, parse=parse)
+
+
+def _verify_subscription(request: HttpRequest) -> HttpResponse:
+    """Facebook's check when the webhook is subscribed: echo `hub.challenge` if the verify
+    token is one of our pages'."""
+    mode = request.GET.get("hub.mode", "")
+    token = request.GET.get("hub.verify_token", "").encode()
+    challenge = request.GET.get("hub.challenge", "")
+    tokens = [account.verify_token.encode() for account in accounts_of(Channel.FACEBOOK) if account.verify_token]
+    # Every token is compared, in constant time, whichever matches.
+    matches = [hmac.compare_digest(token, expected) for expected in tokens]
+    if mode != "subscribe" or not token or not any(matches):
+        return JsonResponse({"detail": "Wrong hub.mode or hub.verify_token."}, status=403)
+    if not challenge:
+        return JsonResponse({"detail": "hub.challenge is missing."}, status=400)
+    return HttpResponse(challenge, content_type="text/plain; charset=utf-8")

@@ -1,0 +1,76 @@
+"""Post realistic, correctly signed X and Facebook webhook events to a running server."""
+
+import collections
+import time
+
+import requests
+from django.core.management.base import BaseCommand, CommandError
+
+from social.simulator import Simulator, ensure_demo_accounts
+
+
+class Command(BaseCommand):
+    help = (
+        "Post signed X and Facebook webhook deliveries (mentions, replies in existing threads, DMs, "
+        "page posts, comments, Messenger messages, a few duplicates) to a running server."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--url", default="http://127.0.0.1:8000", help="The server (default: %(default)s).")
+        parser.add_argument("--rate", type=float, default=20.0, help="Deliveries per second (default: %(default)s).")
+        parser.add_argument(
+            "--duration", type=float, default=60.0, help="Seconds to run; 0 runs forever (default: %(default)s)."
+        )
+        parser.add_argument("--seed", type=int, default=None, help="Same seed, same conversation.")
+        parser.add_argument(
+            "--wait", type=float, default=30.0, help="Seconds to wait for the server to come up (default: %(default)s)."
+        )
+
+    def handle(self, *args, url, rate, duration, seed, wait, **options):
+        if rate <= 0:
+            raise CommandError("--rate must be above 0.")
+        x, page = ensure_demo_accounts()
+        simulator = Simulator(x_secret=x.consumer_secret, app_secret=page.app_secret, seed=seed)
+        session = requests.Session()
+        base = url.rstrip("/")
+        self._wait_for(session, base, wait)
+        counts: collections.Counter = collections.Counter()
+        started = time.monotonic()
+        sent = 0
+        try:
+            while not duration or time.monotonic() - started < duration:
+                delivery = simulator.next()
+                try:
+                    response = session.post(
+                        base + delivery.path,
+                        data=delivery.body,
+                        headers={**delivery.headers, "Content-Type": "application/json"},
+                        timeout=10,
+                    )
+                    counts[f"{delivery.kind} {response.status_code}"] += 1
+                except requests.RequestException as error:
+                    counts[f"{delivery.kind} error"] += 1
+                    self.stderr.write(f"{delivery.kind}: {error}")
+                sent += 1
+                # Keep the pace from the start, not from the last request: a slow answer
+                # is caught up rather than lowering the rate.
+                delay = started + sent / rate - time.monotonic()
+                if delay > 0:
+                    time.sleep(delay)
+        except KeyboardInterrupt:
+            pass
+        elapsed = time.monotonic() - started
+        self.stdout.write(f"{sent} deliveries in {elapsed:.1f} s ({sent / max(elapsed, 1e-9):.1f}/s)")
+        for key, count in sorted(counts.items()):
+            self.stdout.write(f"  {key}: {count}")
+
+    def _wait_for(self, session, base, wait):
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                session.get(base + "/login/", timeout=2)
+                return
+            except requests.RequestException as error:
+                if time.monotonic() > deadline:
+                    raise CommandError(f"No server at {base}: {error}") from error
+                time.sleep(0.5)

@@ -1,0 +1,595 @@
+"""Inbound events → incidents and comments, in batches.
+
+A worker claims up to `batch_size` pending events of one shard (`SELECT … FOR UPDATE SKIP
+LOCKED`, under a per-shard advisory lock so a thread's messages are handled in order by one
+worker at a time), decides what each one is, and writes the outcome with bulk inserts in the
+same transaction that marks the events done. A crash rolls the whole batch back: the events
+stay pending and are processed exactly once later. An event that fails is retried alone with
+backoff, then parked as failed with its error, and can be replayed from the admin.
+
+What an event becomes:
+- a message from somebody with no incident in that conversation → a new incident, acknowledged
+  with a public reply carrying its number;
+- a reply to a message that belongs to an incident (the tweet or comment it answers, else the
+  same X conversation, DM or Messenger thread) → a public comment on it; a resolved incident
+  reopens within the reopen window, otherwise (or closed) a new incident follows it up;
+- the desk's own posts → recorded, open nothing; retweets, likes and the like → ignored;
+- edited at the source → the copies are updated, with an audit line;
+- deleted at the source → every copy is redacted, the record that it existed stays.
+"""
+
+import logging
+import re
+import traceback
+import zlib
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from tickets import services as tickets
+from tickets.models import Comment, Contact, Incident, IncidentStatus
+
+from .accounts import accounts_of
+from .events import Action, Kind, ParsedEvent
+from .models import (
+    AcknowledgementTemplate,
+    Direction,
+    InboundEvent,
+    InboundState,
+    MessageState,
+    SocialAccount,
+    SocialIdentity,
+    SocialMessage,
+)
+from .signals import inbound_messages_stored
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 5
+# A reply whose parent is still waiting in the inbox waits for it, this long at most.
+PARENT_WAIT = timedelta(seconds=30)
+REDACTED = tickets.REDACTED_TEXT
+DEFAULT_ACKNOWLEDGEMENT = "Thanks {name}, we're on it: your incident is {number}. Reply here to add details."
+# How the desk answers each kind of message, on the same channel.
+ANSWER_KIND = {
+    Kind.MENTION: Kind.REPLY,
+    Kind.REPLY: Kind.REPLY,
+    Kind.DM: Kind.DM,
+    Kind.POST: Kind.COMMENT,
+    Kind.COMMENT: Kind.COMMENT,
+    Kind.MESSENGER: Kind.MESSENGER,
+}
+_LEADING_HANDLES = re.compile(r"^(?:\s*@\w+)+\s*")
+_SHARD_LOCK_NAMESPACE = zlib.crc32(b"social.inbox") & 0x7FFFFFFF  # (int4, int4) advisory lock key
+
+
+def title_from(text: str, *, fallback: str) -> str:
+    """The incident's title: the words without the leading @handles, cut at a word near 80."""
+    words = " ".join(_LEADING_HANDLES.sub("", text).split())
+    if not words:
+        return fallback
+    if len(words) <= 80:
+        return words
+    cut = words[:80].rsplit(" ", 1)[0] if " " in words[:80] else words[:79]
+    return cut.rstrip(" ,.;:-") + "…"
+
+
+# --- claiming ---------------------------------------------------------------------------
+
+
+def process_pending(*, shard: int, batch_size: int = 500) -> int:
+    """Process one batch of due events of `shard`; the number handled (0: nothing to do, or
+    another worker holds the shard). Call again while it returns a full batch."""
+    try:
+        with transaction.atomic():
+            if not _lock_shard(shard):
+                return 0
+            events = list(
+                InboundEvent.objects.select_for_update(skip_locked=True)
+                .filter(state=InboundState.PENDING, shard=shard, next_attempt_at__lte=timezone.now())
+                .order_by("next_attempt_at", "id")[:batch_size]
+            )
+            if not events:
+                return 0
+            _Batch(events).run()
+            return len(events)
+    except Exception:
+        logger.exception("Batch of shard %s failed; processing its events one by one", shard)
+    # One event spoiled the batch: each on its own, so the others go through and the culprit
+    # is retried with backoff, and parked once it has failed too often.
+    return _process_one_by_one(shard=shard, batch_size=batch_size)
+
+
+def _lock_shard(shard: int) -> bool:
+    if connection.vendor != "postgresql":
+        return True  # SQLite: one writer at a time anyway
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", [_SHARD_LOCK_NAMESPACE, shard])
+        return cursor.fetchone()[0]
+
+
+def _process_one_by_one(*, shard: int, batch_size: int) -> int:
+    handled = 0
+    ids = list(
+        InboundEvent.objects.filter(state=InboundState.PENDING, shard=shard, next_attempt_at__lte=timezone.now())
+        .order_by("next_attempt_at", "id")
+        .values_list("id", flat=True)[:batch_size]
+    )
+    for event_id in ids:
+        try:
+            with transaction.atomic():
+                if not _lock_shard(shard):
+                    return handled
+                event = (
+                    InboundEvent.objects.select_for_update(skip_locked=True)
+                    .filter(pk=event_id, state=InboundState.PENDING)
+                    .first()
+                )
+                if event is None:
+                    continue
+                _Batch([event]).run()
+        except Exception as error:
+            _record_failure(event_id, error)
+        handled += 1
+    return handled
+
+
+def _record_failure(event_id: int, error: Exception) -> None:
+    with transaction.atomic():
+        event = InboundEvent.objects.select_for_update().get(pk=event_id)
+        event.attempts += 1
+        event.last_error = "".join(traceback.format_exception_only(error)).strip()[:2000]
+        if event.attempts >= MAX_ATTEMPTS:
+            event.state = InboundState.FAILED
+            logger.error("Inbound event %s parked as failed after %s attempts: %s", event_id, event.attempts, error)
+        else:
+            event.next_attempt_at = timezone.now() + timedelta(seconds=10 * 2**event.attempts)
+        event.save(update_fields=["attempts", "last_error", "state", "next_attempt_at"])
+
+
+def events_replay(*, event_ids: list[int]) -> int:
+    """Give failed events another go (admin's "Replay"): pending again, due now."""
+    now = timezone.now()
+    with transaction.atomic():
+        replayed = list(
+            InboundEvent.objects.filter(pk__in=event_ids, state=InboundState.FAILED).values_list("pk", "shard")
+        )
+        InboundEvent.objects.filter(pk__in=[pk for pk, _ in replayed]).update(
+            state=InboundState.PENDING, attempts=0, next_attempt_at=now
+        )
+        shards = sorted({shard for _, shard in replayed})
+        transaction.on_commit(lambda: _enqueue(shards), robust=True)
+    return len(replayed)
+
+
+def _enqueue(shards: list[int]) -> None:
+    from .tasks import process_inbox
+
+    for shard in shards:
+        process_inbox.delay(shard=shard)
+
+
+# --- one batch ----------------------------------------------------------------------------
+
+
+@dataclass
+class _PendingIncident:
+    """An incident this batch will open at its end; replies later in the batch join it."""
+
+    draft: tickets.IncidentDraft
+    message: SocialMessage
+    identity: SocialIdentity
+    incident: Incident | None = None
+    is_open = True
+
+
+@dataclass
+class _Ref:
+    """A message the batch can thread onto (stored, or new in this batch), and its incident:
+    an `Incident`, a `_PendingIncident`, or None."""
+
+    message: SocialMessage
+    incident: object = None
+
+
+class _Batch:
+    def __init__(self, events: list[InboundEvent]):
+        self.events = events
+        self.now = timezone.now()
+        self.parsed = {event.pk: ParsedEvent.from_json(event.payload) for event in events}
+        self.messages: list[SocialMessage] = []
+        self.acknowledgements: list[SocialMessage] = []
+        self.new_incidents: list[_PendingIncident] = []
+        self.replies: list[tuple[SocialMessage, object, Contact]] = []
+        self.links: list[tuple[SocialMessage, _PendingIncident]] = []
+
+    def run(self) -> None:
+        self._load()
+        done, postponed = [], []
+        for event in self._in_thread_order():
+            parsed = self.parsed[event.pk]
+            if self._waits_for_parent(event, parsed):
+                postponed.append(event.pk)
+                continue
+            self._handle(event, parsed)
+            done.append(event.pk)
+        self._write()
+        InboundEvent.objects.filter(pk__in=done).update(state=InboundState.DONE, processed_at=self.now, last_error="")
+        if postponed:
+            InboundEvent.objects.filter(pk__in=postponed).update(next_attempt_at=self.now + timedelta(seconds=2))
+        stored = [m.pk for m in self.messages if m.direction == Direction.INBOUND and m.state != MessageState.IGNORED]
+        if stored:
+            transaction.on_commit(lambda: inbound_messages_stored.send(sender=SocialMessage, message_ids=stored))
+        outbound = [m.pk for m in self.acknowledgements]
+        if outbound:
+            from .outbound import enqueue_sending
+
+            transaction.on_commit(lambda: enqueue_sending(outbound), robust=True)
+
+    # --- everything the batch needs, a few queries whatever its size -------------------------
+
+    def _load(self) -> None:
+        events = list(self.parsed.values())
+        self.accounts: dict[tuple[str, str], SocialAccount] = {
+            (a.channel, a.external_id): a for channel in {e.channel for e in events} for a in accounts_of(channel)
+        }
+        known = Q(pk__in=[])
+        for e in events:
+            for external_id in (e.external_id, e.in_reply_to):
+                if external_id:
+                    known |= Q(channel=e.channel, external_id=external_id)
+        self.refs: dict[tuple[str, str], _Ref] = {
+            (m.channel, m.external_id): _Ref(m, m.incident)
+            for m in SocialMessage.objects.filter(known).select_related("incident", "comment")
+        }
+        threads = Q(pk__in=[])
+        for e in events:
+            if e.thread_key:
+                threads |= Q(channel=e.channel, thread_key=e.thread_key)
+        self.thread_refs: dict[tuple[str, str], _Ref] = {}
+        for m in (
+            SocialMessage.objects.filter(threads, incident__isnull=False)
+            .select_related("incident")
+            .order_by("created_at", "id")
+        ):
+            self.thread_refs[(m.channel, m.thread_key)] = _Ref(m, m.incident)
+        waiting = Q(pk__in=[])
+        for e in events:
+            if e.in_reply_to:
+                waiting |= Q(channel=e.channel, dedup_key=e.in_reply_to)
+        self.parents_waiting = set(
+            InboundEvent.objects.filter(waiting, state=InboundState.PENDING)
+            .exclude(pk__in=[event.pk for event in self.events])
+            .values_list("channel", "dedup_key")
+        )
+        self.identities = self._identities(events)
+        self.templates = {t.channel: t.text for t in AcknowledgementTemplate.objects.all()}
+
+    def _identities(self, events: list[ParsedEvent]) -> dict[tuple[str, str], SocialIdentity]:
+        authors = {
+            (e.channel, e.author_id): e
+            for e in events
+            if e.action in (Action.CREATE, Action.EDIT) and e.author_id and e.author_id != e.account_id
+        }
+        if not authors:
+            return {}
+        found = self._find_identities(authors)
+        missing = [key for key in authors if key not in found]
+        if missing:
+            contacts = Contact.objects.bulk_create(
+                Contact(name=(authors[k].author_name or authors[k].author_handle or k[1])[:200]) for k in missing
+            )
+            SocialIdentity.objects.bulk_create(
+                [
+                    SocialIdentity(
+                        channel=k[0],
+                        external_id=k[1],
+                        handle=authors[k].author_handle[:100],
+                        display_name=authors[k].author_name[:200],
+                        contact=contact,
+                    )
+                    for k, contact in zip(missing, contacts, strict=True)
+                ],
+                ignore_conflicts=True,  # another shard met the same person at the same moment
+            )
+            found.update(self._find_identities(missing))
+        return found
+
+    @staticmethod
+    def _find_identities(keys) -> dict[tuple[str, str], SocialIdentity]:
+        wanted = Q(pk__in=[])
+        for channel, author_id in keys:
+            wanted |= Q(channel=channel, external_id=author_id)
+        return {
+            (i.channel, i.external_id): i
+            for i in SocialIdentity.objects.filter(wanted).select_related("contact__merged_into")
+        }
+
+    def _in_thread_order(self) -> list[InboundEvent]:
+        """Parents before the replies that answer them; otherwise as claimed."""
+        by_key = {(p.channel, p.external_id): pk for pk, p in self.parsed.items() if p.action == Action.CREATE}
+        by_pk = {event.pk: event for event in self.events}
+        ordered, seen = [], set()
+        for event in self.events:
+            chain = []
+            current = event
+            while current is not None and current.pk not in seen:
+                seen.add(current.pk)
+                chain.append(current)
+                parsed = self.parsed[current.pk]
+                current = by_pk.get(by_key.get((parsed.channel, parsed.in_reply_to)))
+            ordered.extend(reversed(chain))
+        return ordered
+
+    def _waits_for_parent(self, event: InboundEvent, parsed: ParsedEvent) -> bool:
+        return (
+            parsed.action == Action.CREATE
+            and (parsed.channel, parsed.in_reply_to) in self.parents_waiting
+            and self.now - event.received_at < PARENT_WAIT
+        )
+
+    # --- deciding -------------------------------------------------------------------------------
+
+    def _handle(self, event: InboundEvent, parsed: ParsedEvent) -> None:
+        if parsed.action == Action.IGNORE:
+            self._ignore(event, parsed, parsed.ignore_reason or "Nothing to do.")
+        elif (parsed.channel, parsed.account_id) not in self.accounts:
+            self._ignore(event, parsed, f"Not a configured account ({parsed.account_id}).")
+        elif parsed.action == Action.CREATE:
+            self._create(event, parsed)
+        elif parsed.action == Action.EDIT:
+            self._edit(event, parsed)
+        elif parsed.action == Action.DELETE:
+            self._delete(event, parsed)
+        elif parsed.action == Action.HIDE:
+            ref = self.refs.get((parsed.channel, parsed.external_id))
+            if ref is not None:
+                ref.message.hidden = True
+                if ref.message.pk:
+                    ref.message.save(update_fields=["hidden"])
+
+    def _message(self, event: InboundEvent, parsed: ParsedEvent, **fields) -> SocialMessage:
+        message = SocialMessage(
+            channel=parsed.channel,
+            direction=Direction.INBOUND,
+            kind=fields.pop("kind", parsed.kind),
+            external_id=fields.pop("external_id", parsed.external_id),
+            account_external_id=parsed.account_id,
+            author_name=(parsed.author_handle or parsed.author_name)[:200],
+            text=fields.pop("text", parsed.text),
+            url=parsed.url[:500],
+            in_reply_to=parsed.in_reply_to,
+            thread_key=parsed.thread_key[:100],
+            mentions_account=parsed.mentions_account,
+            inbound_event=event,
+            raw=fields.pop("raw", parsed.raw),
+            created_at=parsed.created_at or self.now,
+            **fields,
+        )
+        self.messages.append(message)
+        if message.external_id:
+            self.refs[(message.channel, message.external_id)] = _Ref(message, message.incident)
+        return message
+
+    def _ignore(self, event: InboundEvent, parsed: ParsedEvent, reason: str) -> None:
+        # Kept for the record, without claiming the platform id a real message may still need
+        # (a like's id can be the liked post's).
+        self._message(event, parsed, external_id="", state=MessageState.IGNORED, state_reason=reason[:500])
+
+    def _link(self, message: SocialMessage, incident) -> None:
+        if isinstance(incident, _PendingIncident):
+            self.links.append((message, incident))
+        else:
+            message.incident = incident
+        ref = self.refs.get((message.channel, message.external_id))
+        if message.external_id and ref is not None and ref.message is message:
+            ref.incident = incident
+        if message.thread_key and incident is not None:
+            self.thread_refs[(message.channel, message.thread_key)] = _Ref(message, incident)
+
+    def _create(self, event: InboundEvent, parsed: ParsedEvent) -> None:
+        if (parsed.channel, parsed.external_id) in self.refs:
+            return  # already here: our own answer coming back, or deleted before it arrived
+        parent = self._parent_of(parsed)
+        if parsed.author_id == parsed.account_id:
+            message = self._message(event, parsed, state=MessageState.RECORDED, state_reason="The desk's own message.")
+            if parent is not None and parent.incident is not None:
+                self._link(message, parent.incident)
+            return
+        identity = self.identities[(parsed.channel, parsed.author_id)]
+        target = parent.incident if parent is not None else None
+        if target is None:
+            self._open_incident(event, parsed, identity)
+        elif target.is_open:
+            message = self._message(event, parsed, identity=identity, state=MessageState.JOINED)
+            self._link(message, target)
+            self.replies.append((message, target, identity.contact))
+        elif target.status == IncidentStatus.RESOLVED and self._reopened(target, parsed, identity):
+            message = self._message(
+                event, parsed, identity=identity, state=MessageState.JOINED, state_reason=f"Reopened {target.number}."
+            )
+            message.comment = Comment.objects.filter(incident=target).order_by("-id").first()
+            self._link(message, target)
+        else:
+            self._open_incident(event, parsed, identity, follow_up_of=target)
+
+    def _reopened(self, incident: Incident, parsed: ParsedEvent, identity: SocialIdentity) -> bool:
+        try:
+            tickets.incident_reopen_by_reporter(
+                incident=incident, actor=identity.contact, reason=parsed.text or "(no text)"
+            )
+        except ValidationError:
+            return False  # outside the reopen window: the caller opens a follow-up
+        incident.refresh_from_db()
+        return True
+
+    def _parent_of(self, parsed: ParsedEvent) -> _Ref | None:
+        """What this message continues: the message it answers if the desk has it, else (X
+        conversations, DMs, Messenger) the latest message of its thread with an incident."""
+        if parsed.in_reply_to:
+            parent = self.refs.get((parsed.channel, parsed.in_reply_to))
+            if parent is not None:
+                return parent
+        if parsed.thread_key and parsed.kind in (Kind.DM, Kind.MESSENGER, Kind.REPLY, Kind.MENTION):
+            return self.thread_refs.get((parsed.channel, parsed.thread_key))
+        return None
+
+    def _open_incident(
+        self,
+        event: InboundEvent,
+        parsed: ParsedEvent,
+        identity: SocialIdentity,
+        follow_up_of: Incident | None = None,
+    ) -> None:
+        platform = "X" if parsed.channel == "twitter" else "Facebook"
+        contact = identity.contact
+        title = title_from(parsed.text, fallback=f"Message from {contact.name} on {platform}")
+        description = parsed.text + (f"\n\n{parsed.url}" if parsed.url else "")
+        message = self._message(event, parsed, identity=identity, state=MessageState.NEW_INCIDENT)
+        if follow_up_of is None:
+            pending = _PendingIncident(
+                draft=tickets.IncidentDraft(
+                    reporter=contact,
+                    title=title,
+                    description=description,
+                    channel=parsed.channel,
+                    opened_at=parsed.created_at,
+                ),
+                message=message,
+                identity=identity,
+            )
+            self.new_incidents.append(pending)
+            self._link(message, pending)
+            return
+        # Rare (a reply on a closed incident): the full service, which records the link.
+        incident = tickets.incident_create(
+            reporter=contact,
+            title=title,
+            description=description,
+            channel=parsed.channel,
+            actor=contact,
+            opened_at=parsed.created_at,
+            follow_up_of=follow_up_of,
+        )
+        message.state_reason = (
+            f"Follows up {follow_up_of.number}, which is {follow_up_of.get_status_display().lower()}."
+        )
+        self._link(message, incident)
+        self._acknowledge(message, incident, identity)
+
+    def _acknowledge(self, message: SocialMessage, incident: Incident, identity: SocialIdentity) -> None:
+        template = self.templates.get(message.channel, DEFAULT_ACKNOWLEDGEMENT)
+        text = template.replace("{number}", incident.number).replace("{name}", identity.contact.name)
+        self.acknowledgements.append(
+            SocialMessage(
+                channel=message.channel,
+                direction=Direction.OUTBOUND,
+                kind=ANSWER_KIND.get(message.kind, Kind.REPLY),
+                account_external_id=message.account_external_id,
+                identity=identity,
+                author_name="Service desk",
+                text=text,
+                in_reply_to=message.external_id,
+                thread_key=message.thread_key,
+                incident=incident,
+                state=MessageState.QUEUED,
+                next_attempt_at=self.now,
+                created_at=self.now,
+            )
+        )
+
+    def _edit(self, event: InboundEvent, parsed: ParsedEvent) -> None:
+        ref = self.refs.get((parsed.channel, parsed.external_id))
+        if ref is None:
+            # Edited before the desk saw it: the edit is the message as it now stands.
+            self._create(event, ParsedEvent(**{**parsed.__dict__, "action": Action.CREATE}))
+            return
+        message = ref.message
+        if message.deleted or message.direction == Direction.OUTBOUND:
+            return
+        message.text = parsed.text
+        message.edited_at = parsed.created_at or self.now
+        if message.pk is None:  # new in this batch: nothing written yet
+            if isinstance(ref.incident, _PendingIncident) and ref.incident.message is message:
+                ref.incident.draft.description = parsed.text
+            return
+        message.save(update_fields=["text", "edited_at"])
+        if message.state == MessageState.NEW_INCIDENT and message.incident_id:
+            tickets.incident_source_edited(incident=message.incident, description=parsed.text, actor=None)
+        elif message.comment_id:
+            tickets.comment_source_edited(comment=message.comment, body=parsed.text, actor=None)
+
+    def _delete(self, event: InboundEvent, parsed: ParsedEvent) -> None:
+        ref = self.refs.get((parsed.channel, parsed.external_id))
+        if ref is None:
+            # Deleted before it arrived: a tombstone, so the late original is never shown.
+            self._message(
+                event,
+                parsed,
+                kind=Kind.OTHER,
+                text="",
+                raw={},
+                deleted=True,
+                state=MessageState.IGNORED,
+                state_reason="Deleted at the source before the desk saw it.",
+            )
+            return
+        message = ref.message
+        if message.direction == Direction.OUTBOUND:
+            return  # the desk's own words are kept as a record
+        if message.pk is None:
+            message.text, message.raw, message.deleted = "", {}, True
+            if isinstance(ref.incident, _PendingIncident) and ref.incident.message is message:
+                ref.incident.draft.description = REDACTED
+                ref.incident.draft.title = "Deleted message"
+            return
+        redact_message(message)
+
+    # --- writing ---------------------------------------------------------------------------------
+
+    def _write(self) -> None:
+        incidents = tickets.incidents_create_bulk(drafts=[p.draft for p in self.new_incidents])
+        for pending, incident in zip(self.new_incidents, incidents, strict=True):
+            pending.incident = incident
+            self._acknowledge(pending.message, incident, pending.identity)
+        for message, pending in self.links:
+            message.incident = pending.incident
+        replies = [
+            (target.incident if isinstance(target, _PendingIncident) else target, contact, message)
+            for message, target, contact in self.replies
+        ]
+        comments = tickets.comments_create_bulk(
+            replies=[(incident, contact, message.text, message.created_at) for incident, contact, message in replies]
+        )
+        for (_, _, message), comment in zip(replies, comments, strict=True):
+            message.comment = comment
+        SocialMessage.objects.bulk_create(self.messages + self.acknowledgements)
+
+
+def redact_message(message: SocialMessage) -> None:
+    """Deleted at the source: the text goes from the message, its raw payload, the inbound
+    event it came in, and the incident description or comment made from it."""
+    with transaction.atomic():
+        message = (
+            SocialMessage.objects.select_for_update(of=("self",))
+            .select_related("incident", "comment")
+            .get(pk=message.pk)
+        )
+        if message.deleted:
+            return
+        message.text = ""
+        message.raw = {"redacted": True}
+        message.deleted = True
+        message.save(update_fields=["text", "raw", "deleted"])
+        if message.inbound_event_id:
+            event = InboundEvent.objects.select_for_update().get(pk=message.inbound_event_id)
+            event.payload = {**event.payload, "text": "", "raw": {"redacted": True}}
+            event.save(update_fields=["payload"])
+        if message.state == MessageState.NEW_INCIDENT and message.incident_id:
+            tickets.incident_redact_source(incident=message.incident)
+        elif message.comment_id:
+            tickets.comment_redact_source(comment=message.comment)

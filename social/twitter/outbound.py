@@ -1,0 +1,275 @@
+"""Answers going out on X: a public reply (a thread when it is long) or a direct message.
+
+`social.outbound` runs the delivery (queue, retries, states) for every platform; it asks this
+module whether a message may be sent (`rule_violation`), sends it (`send`), and after a
+timeout looks for it before trying again (`find_sent`). Errors are `social.errors`, raised
+by `client.translated_errors`.
+"""
+
+import html
+import re
+import unicodedata
+from datetime import timedelta
+
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from ..errors import OutcomeUnknown, Rejected, TokenInvalid
+from ..events import Kind
+from ..models import Direction, MessageState, SocialAccount, SocialMessage
+from .client import client_for, reads_as_user, translated_errors
+
+POST_LIMIT = 280
+URL_WEIGHT = 23  # every link counts as a t.co link, whatever its length
+DM_LIMIT = 10_000
+# Longer than this is an essay, not an answer; X would also start to throttle the thread.
+MAX_THREAD_PARTS = 25
+# How far around the message's creation `find_sent` looks, for clocks that disagree.
+CLOCK_SKEW = timedelta(minutes=5)
+FIND_SENT_PAGES = 5
+
+_URL = re.compile(r"(?:https?://|www\.)\S+?(?=[.,;:!?)\]'\"]*$)", re.IGNORECASE)
+_TOKENS = re.compile(r"\S+|\s+")
+# Code points X counts as one; everything else (CJK, emoji...) counts as two (twitter-text v3).
+_LIGHT_RANGES = ((0, 4351), (8192, 8205), (8208, 8223), (8242, 8247))
+
+
+def weighted_length(text: str) -> int:
+    """The length X counts: links as 23, wide characters as 2. Emoji sequences are counted a
+    little over (each code point), which only makes thread parts a little shorter."""
+    return sum(_token_weight(token) for token in _TOKENS.findall(unicodedata.normalize("NFC", text)))
+
+
+def _token_weight(token: str) -> int:
+    url = _URL.search(token)
+    if url:
+        return _chars_weight(token[: url.start()]) + URL_WEIGHT + _chars_weight(token[url.end() :])
+    return _chars_weight(token)
+
+
+def _chars_weight(text: str) -> int:
+    return sum(1 if any(low <= ord(char) <= high for low, high in _LIGHT_RANGES) else 2 for char in text)
+
+
+def split_thread(text: str, limit: int = POST_LIMIT) -> list[str]:
+    """`text` as one post, or, when longer than `limit`, as a numbered thread ("1/3 ...") cut
+    between words (a word longer than a whole post is cut where it must be)."""
+    text = unicodedata.normalize("NFC", text.strip())
+    if not text:
+        return []
+    if weighted_length(text) <= limit:
+        return [text]
+    count = 1
+    while True:
+        # The numbering takes room; more parts may mean a longer prefix ("10/12 ").
+        widest_prefix = f"{count}/{count} "
+        parts = _pack(text, limit - len(widest_prefix))
+        if len(str(len(parts))) <= len(str(count)):
+            return [f"{number}/{len(parts)} {part}" for number, part in enumerate(parts, start=1)]
+        count = len(parts)
+
+
+def _pack(text: str, budget: int) -> list[str]:
+    parts: list[str] = []
+    current, current_weight, space = "", 0, ""
+    for token in _TOKENS.findall(text):
+        if token.isspace():
+            space = token
+            continue
+        weight = _token_weight(token)
+        if current and current_weight + _token_weight(space) + weight <= budget:
+            current += space + token
+            current_weight += _token_weight(space) + weight
+        else:
+            if current:
+                parts.append(current)
+            current, current_weight = "", 0
+            for piece in _cut(token, budget):
+                if current:
+                    parts.append(current)
+                current, current_weight = piece, _token_weight(piece)
+        space = ""
+    if current:
+        parts.append(current)
+    return parts
+
+
+def _cut(word: str, budget: int) -> list[str]:
+    if _token_weight(word) <= budget:
+        return [word]
+    pieces, piece = [], ""
+    for char in word:
+        if piece and _chars_weight(piece + char) > budget:
+            pieces.append(piece)
+            piece = ""
+        piece += char
+    return [*pieces, piece]
+
+
+def rule_violation(
+    *, account: SocialAccount, message: SocialMessage, replying_to: SocialMessage | None, last_inbound_at=None
+) -> str:
+    """Why X would refuse this message, said before trying; '' when it may go. (X sets no
+    time limit on answering, so `last_inbound_at` does not matter here.)"""
+    text = message.text.strip()
+    if not text:
+        return "There is nothing to send."
+    if message.kind == Kind.DM:
+        if len(text) > DM_LIMIT:
+            return f"A direct message on X holds at most {DM_LIMIT:,} characters; this one has {len(text):,}."
+        return ""
+    if message.kind != Kind.REPLY:
+        return f"The desk answers on X by reply or direct message, not by {message.get_kind_display().lower()}."
+    if not message.in_reply_to:
+        return "A public reply on X needs the post it answers."
+    parts = len(split_thread(text))
+    if parts > MAX_THREAD_PARTS:
+        return f"Too long for X: it would take {parts} posts; keep it within {MAX_THREAD_PARTS}."
+    if replying_to is None:
+        return ""  # a post we never stored: X has the last word
+    if replying_to.deleted:
+        return "That post was deleted on X; it cannot be answered any more."
+    own_post = replying_to.direction == Direction.OUTBOUND or replying_to.state == MessageState.RECORDED
+    if account.self_serve_tier and not replying_to.mentions_account and not own_post:
+        handle = f"@{account.handle.lstrip('@')}" if account.handle else "the desk's account"
+        return (
+            f"X's self-serve API tiers only allow public replies to posts that mention or quote {handle}, "
+            f"and this post does not. Answer by direct message, or ask them to mention {handle}."
+        )
+    return ""
+
+
+def send(*, account: SocialAccount, message: SocialMessage) -> list[str]:
+    """Post `message`; return the ids of what is on X (each thread part, or the DM event).
+
+    `message.parts` is written and saved after every part that goes out, so a failure halfway
+    through a thread resumes after the last part posted: no part is ever posted twice.
+    """
+    if message.parts:
+        done = [str(part) for part in message.parts]
+        if message.kind == Kind.DM or len(done) >= len(split_thread(message.text)):
+            return done
+    if not account.can_send:
+        raise TokenInvalid(account.missing_credentials)
+    client = client_for(account)
+    if message.kind == Kind.DM:
+        target = _dm_target(message)
+        with translated_errors(write=True):
+            response = client.create_direct_message(text=message.text.strip(), **target)
+        sent = [_created_id(response, "dm_event_id")]
+        _record_parts(message, sent)
+        return sent
+    if message.kind != Kind.REPLY:
+        raise Rejected(f"The desk does not send {message.get_kind_display().lower()} messages on X.")
+    parts = split_thread(message.text)
+    sent = [str(part) for part in message.parts]
+    reply_to = sent[-1] if sent else message.in_reply_to
+    if not reply_to:
+        raise Rejected("A public reply on X needs the post it answers.")
+    for text in parts[len(sent) :]:
+        with translated_errors(write=True):
+            response = client.create_tweet(text=text, in_reply_to_tweet_id=reply_to)
+        reply_to = _created_id(response, "id")
+        sent.append(reply_to)
+        _record_parts(message, sent)
+    return sent
+
+
+def find_sent(*, account: SocialAccount, message: SocialMessage) -> list[str] | None:
+    """After `OutcomeUnknown`: whether the message is on X after all. Returns its ids when all
+    of it is; [] otherwise (sending is safe), having recorded in `message.parts` any parts it
+    did find, so the next `send` goes on after them."""
+    client = client_for(account)
+    since = min(message.created_at, timezone.now()) - CLOCK_SKEW
+    if message.kind == Kind.DM:
+        return _find_dm(client, account=account, message=message, since=since)
+    parts = split_thread(message.text)
+    replies: dict[str, list[dict]] = {}
+    pagination_token = None
+    for _ in range(FIND_SENT_PAGES):
+        with translated_errors():
+            page = client.get_users_tweets(
+                account.external_id,
+                start_time=since,
+                max_results=100,
+                tweet_fields="referenced_tweets,created_at,conversation_id",
+                pagination_token=pagination_token,
+                user_auth=reads_as_user(account),
+            )
+        for tweet in page.get("data") or []:
+            for reference in tweet.get("referenced_tweets") or []:
+                if reference.get("type") == "replied_to":
+                    replies.setdefault(str(reference.get("id")), []).append(tweet)
+        pagination_token = (page.get("meta") or {}).get("next_token")
+        if not pagination_token:
+            break
+    found = [str(part) for part in message.parts]
+    reply_to = found[-1] if found else message.in_reply_to
+    for text in parts[len(found) :]:
+        match = next((t for t in replies.get(reply_to, []) if same_text(t.get("text", ""), text)), None)
+        if match is None:
+            break
+        reply_to = str(match["id"])
+        found.append(reply_to)
+    if len(found) > len(message.parts):
+        _record_parts(message, found)
+    return found if parts and len(found) == len(parts) else []
+
+
+def _find_dm(client, *, account: SocialAccount, message: SocialMessage, since) -> list[str] | None:
+    if message.parts:
+        return [str(part) for part in message.parts]
+    with translated_errors():
+        page = client.get_direct_message_events(
+            **_dm_target(message),
+            dm_event_fields="id,text,sender_id,created_at,dm_conversation_id",
+            event_types="MessageCreate",
+            max_results=50,
+        )
+    for event in page.get("data") or []:
+        created = parse_datetime(event.get("created_at") or "")
+        if (
+            str(event.get("sender_id")) == account.external_id
+            and same_text(event.get("text", ""), message.text)
+            and (created is None or created >= since)
+        ):
+            found = [str(event["id"])]
+            _record_parts(message, found)
+            return found
+    return []
+
+
+def same_text(posted: str, intended: str) -> bool:
+    """Whether the text X shows is the text we sent: X escapes &<>, wraps links in t.co, and
+    puts the @handles of the conversation in front of a reply."""
+    return _comparable(posted) == _comparable(intended)
+
+
+def _comparable(text: str) -> str:
+    text = unicodedata.normalize("NFC", html.unescape(text)).strip()
+    text = re.sub(r"^(?:@\w+\s+)+", "", text)
+    text = re.sub(r"(?:https?://|www\.)\S+", "<link>", text, flags=re.IGNORECASE)
+    return " ".join(text.split())
+
+
+def _dm_target(message: SocialMessage) -> dict[str, str]:
+    if message.identity_id:
+        return {"participant_id": message.identity.external_id}
+    if message.thread_key.startswith("dm:"):
+        return {"dm_conversation_id": message.thread_key.removeprefix("dm:")}
+    raise Rejected("A direct message needs someone to send it to.")
+
+
+def _created_id(response: dict, key: str) -> str:
+    data = response.get("data") if isinstance(response, dict) else None
+    value = data.get(key) if isinstance(data, dict) else None
+    if not value:
+        # It answered 2xx, so it is probably there: look before posting it again.
+        raise OutcomeUnknown(f"X accepted the message but did not say its id ({response!r:.200}).")
+    return str(value)
+
+
+def _record_parts(message: SocialMessage, ids: list[str]) -> None:
+    message.parts = list(ids)
+    if message.pk:
+        message.save(update_fields=["parts"])
