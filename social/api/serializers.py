@@ -10,7 +10,10 @@ from ..models import SOCIAL_CHANNELS, Direction, MessageState, SocialMessage
 
 
 class AuthorSerializer(serializers.Serializer):
-    name = serializers.CharField(help_text="The person's display name, or what the platform called them.")
+    name = serializers.CharField(
+        help_text="The person's display name, or what the platform called them; for the desk's own "
+        "messages, the agent who wrote the reply."
+    )
     handle = serializers.CharField(help_text='"@handle" on X; empty on Facebook and for the desk\'s own messages.')
 
 
@@ -57,7 +60,8 @@ class SocialMessageSerializer(serializers.ModelSerializer):
     @extend_schema_field(AuthorSerializer)
     def get_author(self, message: SocialMessage) -> dict:
         identity = message.identity
-        if identity is None:
+        if identity is None or message.direction == Direction.OUTBOUND:
+            # An outbound message's identity is the person it answers, not its author.
             return {"name": message.author_name, "handle": ""}
         return {
             "name": identity.display_name or message.author_name or identity.handle,

@@ -43,21 +43,28 @@ def state_badge(message: SocialMessage) -> str:
 
 @register.filter
 def author_of(message: SocialMessage) -> str:
-    """The name to show: the person's display name, else their handle, else what the
-    platform said; the desk's own messages are the desk's."""
+    """The name to show: for a message in, the person's display name, else their handle,
+    else what the platform said; for one out, who wrote it at the desk (its identity is the
+    person it answers)."""
+    if message.direction == Direction.OUTBOUND:
+        return message.author_name or "Service desk"
     identity = message.identity
     if identity is not None:
         return identity.display_name or identity.handle or message.author_name or identity.external_id
-    if message.direction == Direction.OUTBOUND:
-        return message.author_name or "Service desk"
     return message.author_name or "Unknown"
 
 
 @register.filter
 def handle_of(message: SocialMessage) -> str:
-    """The @handle, when there is one and it is not already the name shown."""
+    """The @handle of the person who wrote it (in) or is answered (out, "to @jess"), when
+    there is one and it is not already the name shown."""
     identity = message.identity
-    if identity is None or not identity.handle or identity.handle == author_of(message):
+    if identity is None:
+        return ""
+    if message.direction == Direction.OUTBOUND:
+        to = identity.handle or identity.display_name
+        return f"to {to}" if to else ""
+    if not identity.handle or identity.handle == author_of(message):
         return ""
     return identity.handle
 

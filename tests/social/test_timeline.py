@@ -179,3 +179,14 @@ def test_the_portal_incident_page_costs_the_same_with_no_message_and_with_forty(
         InboundMessageFactory(incident=incident, identity=own, kind=Kind.DM, thread_key="dm", text=f"m {n}")
         InboundMessageFactory(incident=incident, identity=SocialIdentityFactory(), text=f"other {n}")
     assert queries_for(client, url) == none
+
+
+def test_an_answer_is_the_agents_and_says_whom_it_answers(agent_client, agent, contact):
+    incident = IncidentFactory(reporter=contact, channel=Channel.TWITTER)
+    jess = SocialIdentityFactory(handle="@jess", display_name="Jess", contact=contact)
+    InboundMessageFactory(incident=incident, identity=jess, text="Help")
+    SocialMessageFactory(
+        incident=incident, direction="outbound", identity=jess, author_name="Sam Agent", text="On it", state="sent"
+    )
+    page = page_of(agent_client, incident)
+    assert '<strong>Sam Agent</strong> <span class="text-body-secondary">to @jess</span>' in page

@@ -117,6 +117,12 @@ def test_an_outbound_message_not_sent_and_unscored(as_agent):
     assert (item["state"], item["state_reason"], item["sentiment"]) == ("failed", "Rate limited", None)
 
 
+def test_an_answer_is_authored_by_the_agent_not_by_the_person_it_answers(as_agent):
+    jess = SocialIdentityFactory(handle="@jess", display_name="Jess")
+    message = SocialMessageFactory(direction="outbound", identity=jess, author_name="Sam Agent", state="sent")
+    assert as_agent.get(detail(message)).json()["author"] == {"name": "Sam Agent", "handle": ""}
+
+
 def test_a_deleted_message(as_agent):
     message = InboundMessageFactory(deleted=True, text="")
     assert as_agent.get(detail(message)).json()["deleted"] is True
