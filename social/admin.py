@@ -212,7 +212,7 @@ class InboundEventAdmin(ReadOnlyAdmin):
 
     @admin.action(description="Replay the selected failed events", permissions=["replay"])
     def replay(self, request: HttpRequest, queryset: QuerySet[InboundEvent]):
-        from .processing import events_replay  # social.processing, built beside this admin
+        from .processing import events_replay  # on use: the admin loads without the pipeline
 
         failed = list(queryset.filter(state=InboundState.FAILED).values_list("pk", flat=True))
         skipped = queryset.count() - len(failed)
@@ -296,7 +296,7 @@ class SocialMessageAdmin(ReadOnlyAdmin):
 
     @admin.action(description="Retry the delivery of the selected failed messages", permissions=["retry"])
     def retry(self, request: HttpRequest, queryset: QuerySet[SocialMessage]):
-        from .outbound import message_retry  # social.outbound, built beside this admin
+        from .outbound import message_retry  # on use: the admin loads without the pipeline
 
         retried, refused = 0, []
         for message in queryset.filter(direction=Direction.OUTBOUND, state=MessageState.FAILED):

@@ -73,7 +73,7 @@ def events_replay(request: HttpRequest) -> HttpResponse:
             for error in errors:
                 messages.error(request, error)
         return redirect(back)
-    from .processing import events_replay as replay  # social.processing, built beside this page
+    from .processing import events_replay as replay  # on use: the page loads without the pipeline
 
     count = replay(event_ids=form.cleaned_data["event_ids"])
     if count:
@@ -93,7 +93,7 @@ def message_retry(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         if not selectors.is_retryable(message):
             raise ValidationError("Only an outbound message whose delivery failed can be retried.")
-        from .outbound import message_retry as retry  # social.outbound, built beside this page
+        from .outbound import message_retry as retry  # on use: the page loads without the pipeline
 
         retry(message=message, actor=request.user)
     except ValidationError as failure:

@@ -188,7 +188,6 @@ def _permissions(codename):
 
 
 def test_replay_action(admin_client):
-    pytest.importorskip("social.processing", reason="social.processing (events_replay) lands with its branch")
     failed = InboundEventFactory(state=InboundState.FAILED, last_error="boom")
     done = InboundEventFactory(state=InboundState.DONE)
     response = admin_client.post(
@@ -220,7 +219,6 @@ def test_messages_are_read_only_and_filterable(admin_client):
 
 
 def test_retry_action(admin_client):
-    pytest.importorskip("social.outbound", reason="social.outbound (message_retry) lands with its branch")
     failed = SocialMessageFactory(direction="outbound", state="failed")
     sent = SocialMessageFactory(direction="outbound", state="sent")
     selected = {"action": "retry", ACTION_CHECKBOX_NAME: [failed.pk, sent.pk]}

@@ -215,7 +215,6 @@ def test_replay_without_events_says_so(client, manager):
 
 
 def test_managers_replay_failed_events(client, manager):
-    pytest.importorskip("social.processing", reason="social.processing (events_replay) lands with its branch")
     failed = InboundEventFactory(state=InboundState.FAILED, last_error="boom", attempts=6)
     done = InboundEventFactory(state=InboundState.DONE)
     client.force_login(manager)
@@ -278,7 +277,6 @@ def test_a_refused_retry_with_htmx_redraws_the_message_with_the_reason(agent_cli
 
 
 def test_agents_retry_a_failed_message(agent_client, contact):
-    pytest.importorskip("social.outbound", reason="social.outbound (message_retry) lands with its branch")
     incident = IncidentFactory(reporter=contact, channel=Channel.TWITTER)
     message = SocialMessageFactory(incident=incident, direction="outbound", state="failed", state_reason="boom")
     response = agent_client.post(retry_url(message), {"next": f"/incidents/{incident.number}/"})
@@ -289,7 +287,6 @@ def test_agents_retry_a_failed_message(agent_client, contact):
 
 
 def test_agents_retry_a_failed_message_with_htmx(agent_client, contact):
-    pytest.importorskip("social.outbound", reason="social.outbound (message_retry) lands with its branch")
     incident = IncidentFactory(reporter=contact, channel=Channel.TWITTER)
     message = SocialMessageFactory(incident=incident, direction="outbound", state="failed")
     response = agent_client.post(retry_url(message), HTTP_HX_REQUEST="true")
