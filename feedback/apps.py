@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class FeedbackConfig(AppConfig):
     name = "feedback"
     verbose_name = "Feedback and satisfaction"
+
+    def ready(self):
+        from social.signals import inbound_messages_stored
+
+        from .receivers import score_stored_messages
+
+        inbound_messages_stored.connect(score_stored_messages, dispatch_uid="feedback.score_stored_messages")

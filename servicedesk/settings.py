@@ -84,6 +84,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "tickets.context_processors.roles",
+                # After `roles`: it reuses the permissions that one loaded.
+                "social.context_processors.account_alerts",
             ],
         },
     },
@@ -180,6 +182,8 @@ CELERY_BEAT_SCHEDULE = {
     # Re-enqueue webhook deliveries a crash or a down worker left behind, and due retries.
     "sweep-webhook-deliveries": {"task": "tickets.webhooks.sweep", "schedule": 60.0},
     "prune-webhook-log": {"task": "tickets.webhooks.prune", "schedule": 24 * 3600.0},
+    # Score the inbound messages whose scoring task was lost (they are scored on arrival).
+    "score-unscored-messages": {"task": "feedback.tasks.score_unscored", "schedule": 300.0},
 }
 
 # Service desk policy.
@@ -222,7 +226,7 @@ API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=1024 * 1024)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Social Service Desk API",
     "DESCRIPTION": (
-        "Incidents, comments, the audit trail, problems, services, contacts and webhooks. "
+        "Incidents, comments, the audit trail, problems, services, contacts, webhooks and social messages. "
         "Authenticate with `Authorization: Token <key>` (or a browser session). Lists are "
         "cursor-paginated; every error is JSON with `message`, `code` and per-field `errors`."
     ),
@@ -243,6 +247,10 @@ SPECTACULAR_SETTINGS = {
         "VisibilityEnum": "tickets.models.Visibility",
         "DeliveryStateEnum": "tickets.webhooks.models.DeliveryState",
         "WebhookEventTypeEnum": "tickets.webhooks.models.WebhookEventType",
+        "SocialChannelEnum": "social.models.SOCIAL_CHANNELS",
+        "MessageDirectionEnum": "social.models.Direction",
+        "MessageKindEnum": "social.events.Kind.CHOICES",
+        "MessageStateEnum": "social.models.MessageState",
     },
 }
 

@@ -122,3 +122,42 @@ def webhook_secrets(channel: str, field: str) -> list[str]:
 @receiver(post_delete, sender=SocialAccount, dispatch_uid="social.accounts.deleted")
 def clear_webhook_secrets(**kwargs) -> None:
     _secrets.clear()
+
+
+TOKEN_FIELDS = (
+    "consumer_key",
+    "consumer_secret",
+    "bearer_token",
+    "access_token",
+    "access_token_secret",
+    "app_secret",
+    "verify_token",
+    "page_access_token",
+)
+
+
+def account_save(
+    *, account: SocialAccount, tokens: dict[str, str] | None = None, forget: list[str] | tuple[str, ...] = ()
+) -> SocialAccount:
+    """Save an account edited in the admin: each non-empty token of `tokens` replaces the
+    stored one (an empty one keeps it), each of `forget` is erased. A token that changed
+    clears the token error: the banner goes until the platform refuses the new one."""
+    tokens = tokens or {}
+    unknown = (set(tokens) | set(forget)) - set(TOKEN_FIELDS)
+    if unknown:
+        raise ValueError(f"Not a token of a social account: {', '.join(sorted(unknown))}")
+    changed = False
+    for name, value in tokens.items():
+        if value and value != getattr(account, name):
+            setattr(account, name, value)
+            changed = True
+    for name in forget:
+        if getattr(account, name):
+            setattr(account, name, "")
+            changed = True
+    if changed:
+        account.token_error = ""
+        account.token_error_at = None
+    account.full_clean()
+    account.save()
+    return account

@@ -35,6 +35,8 @@ OPERATIONS = {
     ("/api/v1/webhooks/{id}/", "patch"),
     ("/api/v1/webhooks/{id}/", "delete"),
     ("/api/v1/webhooks/{id}/deliveries/", "get"),
+    ("/api/v1/social/messages/", "get"),
+    ("/api/v1/social/messages/{id}/", "get"),
 }
 
 

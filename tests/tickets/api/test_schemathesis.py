@@ -26,9 +26,11 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from feedback.models import SentimentScore
 from tickets import services
 
 from ...factories import IncidentFactory, ProblemFactory, ServiceFactory
+from ...social.factories import InboundMessageFactory, SocialMessageFactory
 
 pytestmark = [pytest.mark.django_db]
 
@@ -63,6 +65,19 @@ def desk(agent, customer, contact):
     services.comment_create(incident=mine, body="We are on it.", visibility="public", author=agent)
     services.comment_create(incident=mine, body="Secret note", visibility="internal", author=agent)
     ProblemFactory(incidents=[theirs])  # PRB0000001
+    # Social messages in and out, one scored: the social endpoints answer with real rows.
+    scored = InboundMessageFactory(incident=theirs, text="<b>help</b> @desk")
+    SentimentScore.objects.create(
+        message=scored,
+        compound=-0.5,
+        positive=0.0,
+        neutral=0.5,
+        negative=0.5,
+        scored_at=scored.created_at,
+        channel=scored.channel,
+        created_at=scored.created_at,
+    )
+    SocialMessageFactory(direction="outbound", state="failed", state_reason="Rate limited", incident=theirs)
     return mine
 
 
@@ -120,8 +135,9 @@ def test_the_api_keeps_its_schema_for_an_agent(api_schema, agent, mode):
     token, _ = Token.objects.get_or_create(user=agent)
     answered, failures = exercise(api_schema, token=token.key, mode=mode)
     assert not failures, "\n\n".join(failures)
-    assert len(answered) == 25  # every operation of the schema
+    assert len(answered) == 27  # every operation of the schema
     if mode == GenerationMode.POSITIVE:
+        assert 200 in answered["GET /api/v1/social/messages/"]
         # Generated requests reached real objects, not only 404s and 400s.
         for label in ("GET /api/v1/incidents/", "GET /api/v1/incidents/{number}/", "GET /api/v1/problems/{number}/"):
             assert 200 in answered[label], (label, answered[label])
@@ -133,7 +149,8 @@ def test_the_api_keeps_its_schema_for_a_customer(api_schema, customer, mode):
     token, _ = Token.objects.get_or_create(user=customer)
     answered, failures = exercise(api_schema, token=token.key, mode=mode)
     assert not failures, "\n\n".join(failures)
-    assert len(answered) == 25
+    assert len(answered) == 27
     if mode == GenerationMode.POSITIVE:
         assert 200 in answered["GET /api/v1/incidents/{number}/"]  # INC0000001 is theirs
         assert answered["GET /api/v1/problems/"] == {403}
+        assert answered["GET /api/v1/social/messages/"] == {403}

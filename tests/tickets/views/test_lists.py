@@ -107,9 +107,10 @@ def test_the_portal_list_costs_the_same_for_ten_and_a_hundred_rows(customer_clie
     assert queries_for(customer_client, reverse("portal_home")) == ten == 6
 
 
-# 4 + the incident, its comments, its events, the reporter's other incidents, and the
-# choices of the assignment form (groups, agents).
-INCIDENT_PAGE_QUERIES = 10
+# 4 + the incident, its comments, its events, its social messages (the social app's
+# timeline source; tests/social/test_timeline.py adds messages), the reporter's other
+# incidents, and the choices of the assignment form (groups, agents).
+INCIDENT_PAGE_QUERIES = 11
 
 
 def test_the_incident_page_query_count_does_not_grow_with_the_timeline(agent_client, agent, contact):

@@ -1,0 +1,33 @@
+"""Sentiment history: how the people writing to the desk feel, message by message."""
+
+from django.db import models
+
+from social.models import SOCIAL_CHANNELS, SocialMessage
+from tickets.models import Incident
+
+
+class SentimentScore(models.Model):
+    """VADER's scores of one inbound social message (`feedback.sentiment`).
+
+    One per message (the one-to-one is the idempotency key of scoring). The channel, the
+    incident and the message's time are copied here so the dashboards read this table alone.
+    """
+
+    message = models.OneToOneField(SocialMessage, on_delete=models.CASCADE, related_name="sentiment")
+    # -1 (most negative) … 1 (most positive); positive + neutral + negative = 1.
+    compound = models.FloatField()
+    positive = models.FloatField()
+    neutral = models.FloatField()
+    negative = models.FloatField()
+    scored_at = models.DateTimeField()
+    channel = models.CharField(max_length=16, choices=SOCIAL_CHANNELS)
+    incident = models.ForeignKey(
+        Incident, null=True, blank=True, on_delete=models.PROTECT, related_name="sentiment_scores"
+    )
+    created_at = models.DateTimeField(help_text="When the message was written.")
+
+    class Meta:
+        indexes = [models.Index(fields=["channel", "created_at"], name="sentiment_channel_time_idx")]
+
+    def __str__(self):
+        return f"{self.compound:+.3f} for message {self.message_id}"

@@ -1,0 +1,15 @@
+"""Celery tasks: thin wrappers around services, safe to run twice."""
+
+from celery import shared_task
+
+from . import services
+
+
+@shared_task
+def score_messages(message_ids: list[int]) -> int:
+    return services.sentiment_score_messages(message_ids=message_ids)
+
+
+@shared_task
+def score_unscored() -> int:
+    return services.sentiment_score_unscored()

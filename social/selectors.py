@@ -1,0 +1,184 @@
+"""Reads of the social app for pages, the API and the incident timeline. Each list is one
+query that fetches its related rows up front, whatever its length."""
+
+import json
+from dataclasses import dataclass
+from functools import cached_property
+
+from django.db.models import F, Q, QuerySet, Subquery
+from django.db.models.fields.json import KT
+from django.http import Http404
+
+from tickets.models import Incident
+from tickets.timeline import TimelineEntry
+
+from .models import Direction, InboundEvent, InboundState, MessageState, SocialAccount, SocialMessage
+
+# --- the incident timeline ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TimelineMessage:
+    """A message as one viewer sees it on the incident page: agents get its delivery state,
+    the Retry button and the raw payload; the reporter gets none of these."""
+
+    message: SocialMessage
+    for_agent: bool
+
+    @property
+    def can_retry(self) -> bool:
+        return self.for_agent and is_retryable(self.message)
+
+    @cached_property
+    def raw_pretty(self) -> str:
+        return json.dumps(self.message.raw, indent=2, ensure_ascii=False, sort_keys=True) if self.message.raw else ""
+
+
+def is_retryable(message: SocialMessage) -> bool:
+    return message.direction == Direction.OUTBOUND and message.state == MessageState.FAILED
+
+
+def timeline_source(*, incident: Incident, viewer_is_agent: bool) -> list[TimelineEntry]:
+    """The incident's messages in and out, oldest first: one query (registered in
+    `SocialConfig.ready()`). The reporter sees the public ones, their own private
+    conversation with the desk, and what the desk actually sent them."""
+    messages = SocialMessage.objects.filter(incident=incident).select_related("identity").order_by("created_at", "id")
+    if not viewer_is_agent:
+        messages = _visible_to_reporter(list(messages.defer("raw")), reporter_id=incident.reporter_id)
+    return [
+        TimelineEntry(
+            at=message.created_at,
+            kind="social",
+            template="social/_timeline_message.html",
+            item=TimelineMessage(message=message, for_agent=viewer_is_agent),
+        )
+        for message in messages
+    ]
+
+
+def _visible_to_reporter(messages: list[SocialMessage], *, reporter_id: int) -> list[SocialMessage]:
+    def from_reporter(message: SocialMessage) -> bool:
+        return message.identity is not None and message.identity.contact_id == reporter_id
+
+    # The private conversations the reporter took part in (a DM thread is one person's).
+    own_threads = {m.thread_key for m in messages if m.is_private and m.thread_key and from_reporter(m)}
+    shown = []
+    for message in messages:
+        if message.direction == Direction.OUTBOUND and message.state != MessageState.SENT:
+            continue  # not on the platform (yet): the reply itself is on the timeline as a comment
+        if message.is_private:
+            if not (from_reporter(message) or (message.thread_key and message.thread_key in own_threads)):
+                continue  # somebody else's direct messages
+        elif message.hidden and not from_reporter(message):
+            continue  # hidden by the page: only its author still sees it there
+        shown.append(message)
+    return shown
+
+
+# --- the Social page ------------------------------------------------------------------------
+
+INBOX_DIRECTIONS = [(Direction.INBOUND, "Inbound"), (Direction.OUTBOUND, "Outbound"), ("", "Both")]
+INBOUND_STATES = [MessageState.NEW_INCIDENT, MessageState.JOINED, MessageState.RECORDED, MessageState.IGNORED]
+OUTBOUND_STATES = [MessageState.QUEUED, MessageState.SENDING, MessageState.SENT, MessageState.FAILED]
+
+
+@dataclass(frozen=True)
+class InboxFilters:
+    """What the Social page lists; each field is a URL parameter of the same name."""
+
+    direction: str = Direction.INBOUND
+    channel: str = ""
+    kind: str = ""
+    state: str = ""
+
+
+@dataclass(frozen=True)
+class InboxPage:
+    messages: list[SocialMessage]
+    # The id to pass as `before` for the next, older page; None on the last page.
+    older_before: int | None
+
+
+def inbox_messages(*, filters: InboxFilters, before: int | None = None, size: int = 50) -> InboxPage:
+    """One page of messages, newest first, from the message with id `before` (excluded) on.
+
+    One query: the cursor row's time is a subquery, the identity is joined, the incident
+    contributes its number only, and the raw payloads stay in the database."""
+    messages = (
+        SocialMessage.objects.select_related("identity")
+        .annotate(incident_number=F("incident__number"))
+        .defer("raw", "parts")
+    )
+    if filters.direction:
+        messages = messages.filter(direction=filters.direction)
+    if filters.channel:
+        messages = messages.filter(channel=filters.channel)
+    if filters.kind:
+        messages = messages.filter(kind=filters.kind)
+    if filters.state:
+        messages = messages.filter(state=filters.state)
+    if before:
+        anchor = Subquery(SocialMessage.objects.filter(pk=before).values("created_at")[:1])
+        # (created_at, id) < (anchor's, before), with created_at <= anchor's on its own so
+        # PostgreSQL walks the (-created_at, -id) index from there.
+        messages = messages.filter(
+            Q(created_at__lte=anchor) & (Q(created_at__lt=anchor) | Q(created_at=anchor, pk__lt=before))
+        )
+    rows = list(messages.order_by("-created_at", "-id")[: size + 1])
+    more = len(rows) > size
+    rows = rows[:size]
+    return InboxPage(messages=rows, older_before=rows[-1].pk if more and rows else None)
+
+
+def inbound_events_failed(*, limit: int = 20) -> list[InboundEvent]:
+    """The newest inbound events that processing gave up on (on the partial index of failed
+    events), with the few payload fields the page shows rather than the payload."""
+    return list(
+        InboundEvent.objects.filter(state=InboundState.FAILED)
+        .annotate(
+            author=KT("payload__author_handle"),
+            author_name=KT("payload__author_name"),
+            text=KT("payload__text"),
+            kind=KT("payload__kind"),
+        )
+        .defer("payload")
+        .order_by("-received_at", "-id")[:limit]
+    )
+
+
+def message_get(*, pk: int) -> SocialMessage:
+    """One message, as the Social page lists it (identity joined, its incident's number)."""
+    try:
+        return (
+            SocialMessage.objects.select_related("identity").annotate(incident_number=F("incident__number")).get(pk=pk)
+        )
+    except SocialMessage.DoesNotExist:
+        raise Http404("No such message.") from None
+
+
+# --- accounts ---------------------------------------------------------------------------------
+
+
+def accounts_with_token_errors() -> list[SocialAccount]:
+    """Active accounts whose token the platform refused. Only the columns the banner shows
+    are read: the encrypted tokens are neither decrypted nor needed."""
+    return list(
+        SocialAccount.objects.filter(active=True)
+        .exclude(token_error="")
+        .only("channel", "external_id", "handle", "token_error", "token_error_at")
+        .order_by("channel", "handle", "id")
+    )
+
+
+# --- the REST API -----------------------------------------------------------------------------
+
+
+def message_list_for_api() -> QuerySet[SocialMessage]:
+    """Messages with their identity and sentiment score joined and their incident's number:
+    one query per page. The score is `feedback`'s reverse one-to-one ("sentiment"), named,
+    never imported: `social` does not depend on `feedback`."""
+    return (
+        SocialMessage.objects.select_related("identity", "sentiment")
+        .annotate(incident_number=F("incident__number"))
+        .defer("raw", "parts")
+    )

@@ -1,0 +1,122 @@
+"""The Social page (agents), the Replay of failed inbound events (managers) and the Retry of
+a failed outbound message (agents). Each view parses the request, calls one selector or
+service, and renders."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_POST
+
+from tickets.decorators import agent_required
+
+from . import selectors
+from .access import may_replay_events
+from .forms import InboxFilterForm, ReplayForm
+from .models import SocialMessage
+
+INBOX_PAGE_SIZE = 50
+FAILED_EVENTS_SHOWN = 20
+
+
+def _int_or_none(value: str | None) -> int | None:
+    try:
+        number = int(value or "")
+    except ValueError:
+        return None
+    return number if 0 < number < 2**63 else None
+
+
+def _back_to(request: HttpRequest, fallback: str) -> str:
+    """Where a form should return: its `next`, if it is ours."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return fallback
+
+
+@agent_required
+@require_GET
+def inbox(request: HttpRequest) -> HttpResponse:
+    """Recent messages in (or out), newest first, and the inbound events that failed."""
+    filter_form = InboxFilterForm(request.GET)
+    before = _int_or_none(request.GET.get("before"))
+    failed_events = selectors.inbound_events_failed(limit=FAILED_EVENTS_SHOWN + 1)
+    return render(
+        request,
+        "social/inbox.html",
+        {
+            "filter_form": filter_form,
+            "query": filter_form.query_string(),
+            "page": selectors.inbox_messages(filters=filter_form.filters(), before=before, size=INBOX_PAGE_SIZE),
+            "before": before,
+            "failed_events": failed_events[:FAILED_EVENTS_SHOWN],
+            "more_failed_events": len(failed_events) > FAILED_EVENTS_SHOWN,
+            "may_replay": may_replay_events(request.user),
+            "here": request.get_full_path(),
+        },
+    )
+
+
+@agent_required
+@require_POST
+def events_replay(request: HttpRequest) -> HttpResponse:
+    """Put failed inbound events back to pending and process them again."""
+    if not may_replay_events(request.user):
+        raise PermissionDenied("Only managers and administrators may replay inbound events.")
+    back = _back_to(request, reverse("social:inbox"))
+    form = ReplayForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(back)
+    from .processing import events_replay as replay  # on use: the page loads without the pipeline
+
+    count = replay(event_ids=form.cleaned_data["event_ids"])
+    if count:
+        messages.success(request, f"{count} event{'s' if count != 1 else ''} queued for processing again.")
+    else:
+        messages.warning(request, "Nothing to replay: those events are no longer failed.")
+    return redirect(back)
+
+
+@agent_required
+@require_POST
+def message_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    """Send a failed outbound message again. With htmx, the answer is the message redrawn
+    (its timeline entry, or its row of the Social page with `partial=row`)."""
+    message = selectors.message_get(pk=pk)
+    error = ""
+    try:
+        if not selectors.is_retryable(message):
+            raise ValidationError("Only an outbound message whose delivery failed can be retried.")
+        from .outbound import message_retry as retry  # on use: the page loads without the pipeline
+
+        retry(message=message, actor=request.user)
+    except ValidationError as failure:
+        error = " ".join(failure.messages)
+    message = selectors.message_get(pk=pk)
+    if request.htmx:
+        return _render_message(request, message, partial=request.POST.get("partial", ""), error=error)
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, "The message is queued to be sent again.")
+    return redirect(_back_to(request, _message_home(message)))
+
+
+def _message_home(message: SocialMessage) -> str:
+    if message.incident_number:
+        return reverse("incident_detail", args=[message.incident_number]) + f"#social-message-{message.pk}"
+    return reverse("social:inbox")
+
+
+def _render_message(request: HttpRequest, message: SocialMessage, *, partial: str, error: str) -> HttpResponse:
+    context = {"retry_error": error, "retried": not error}
+    if partial == "row":
+        return render(request, "social/_inbox_row.html", {**context, "message": message})
+    item = selectors.TimelineMessage(message=message, for_agent=True)
+    return render(request, "social/_timeline_message.html", {**context, "item": item})

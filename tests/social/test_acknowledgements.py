@@ -1,0 +1,70 @@
+"""Acknowledgement texts are checked before they are saved (social.acknowledgements)."""
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from social.acknowledgements import acknowledgement_text_check
+from social.models import AcknowledgementTemplate
+
+
+def refusal(channel: str, text: str) -> str:
+    with pytest.raises(ValidationError) as error:
+        acknowledgement_text_check(channel=channel, text=text)
+    return " ".join(error.value.message_dict["text"])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Thanks {name}, your incident is {number}.",
+        "Incident {number}",
+        "No placeholder at all.",
+        "Braces are written {{like this}} for {name}.",
+    ],
+)
+def test_texts_with_the_two_placeholders_pass(text):
+    acknowledgement_text_check(channel="twitter", text=text)
+    acknowledgement_text_check(channel="facebook", text=text)
+
+
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        ("Thanks {nmae}, it is {number}.", "{nmae}"),
+        ("Thanks {}!", "{}"),
+        ("Thanks {0}", "{0}"),
+        ("Your {number.real}", "{number.real}"),
+        ("{ticket} and {incident}", "{incident}, {ticket}"),
+    ],
+)
+def test_an_unknown_placeholder_is_refused_by_name(text, named):
+    message = refusal("facebook", text)
+    assert named in message and "only {number} and {name} are filled in" in message
+
+
+@pytest.mark.parametrize("text", ["Thanks {name", "Thanks name}", "{"])
+def test_a_brace_left_open_is_refused(text):
+    assert "A brace is not closed or not opened" in refusal("facebook", text)
+
+
+@pytest.mark.parametrize("text", ["{number:>20}", "{name!r}"])
+def test_formats_and_conversions_are_refused(text):
+    assert "without a format or conversion" in refusal("facebook", text)
+
+
+def test_on_x_it_must_fit_in_one_post_once_filled_in():
+    text = "Thanks {name}! " + "x" * 215 + " {number}"  # 286 with a 50-character name
+    message = refusal("twitter", text)
+    assert "Too long for one post on X" in message and "it is 286 characters" in message
+    assert "a post holds 280. Shorten it by 6." in message
+    acknowledgement_text_check(channel="twitter", text=text.replace("x" * 6, "", 1))
+    acknowledgement_text_check(channel="facebook", text=text)  # Facebook has room
+
+
+@pytest.mark.django_db
+def test_the_seeded_texts_pass_their_own_check():
+    seeded = dict(AcknowledgementTemplate.objects.values_list("channel", "text"))
+    assert set(seeded) == {"twitter", "facebook"}
+    for channel, text in seeded.items():
+        acknowledgement_text_check(channel=channel, text=text)
+        assert "{number}" in text and "{name}" in text
