@@ -9,10 +9,10 @@ from social.models import Direction, InboundEvent, MessageState, SocialMessage
 from social.simulator import Simulator, ensure_demo_accounts
 from tickets.models import Comment, Incident
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db
 
 
-def test_simulated_deliveries_become_incidents_and_replies(client):
+def test_simulated_deliveries_become_incidents_and_replies(client, django_capture_on_commit_callbacks):
     x, page = ensure_demo_accounts()
     assert ensure_demo_accounts() == (x, page)  # idempotent
     simulator = Simulator(x_secret=x.consumer_secret, app_secret=page.app_secret, seed=7, duplicate_rate=0.05)
@@ -22,7 +22,9 @@ def test_simulated_deliveries_become_incidents_and_replies(client):
         delivery = simulator.next()
         kinds[delivery.kind] += 1
         headers = {f"HTTP_{name.upper().replace('-', '_')}": value for name, value in delivery.headers.items()}
-        response = client.post(delivery.path, delivery.body, content_type="application/json", **headers)
+        # Processing runs when the delivery is committed, in-process here.
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(delivery.path, delivery.body, content_type="application/json", **headers)
         assert response.status_code == 200, response.content
 
     assert set(kinds) == {"mention", "reply", "dm", "post", "comment", "messenger", "duplicate"}

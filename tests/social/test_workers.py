@@ -42,7 +42,7 @@ pytestmark = [
     pytest.mark.workers,
     pytest.mark.redis,
     pytest.mark.postgres,
-    pytest.mark.django_db(transaction=True),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),  # leave the reference data
 ]
 
 # Small batches: a shard's task runs through many transactions, so a kill lands inside one.
