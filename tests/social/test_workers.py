@@ -170,6 +170,7 @@ def test_no_event_is_lost_when_redis_restarts_during_ingestion(private_redis, tm
         ingest()
         assert len(failed_enqueues) == 2 * calls_per_phase
         private_redis.start()
+        wait_until(lambda: private_redis.consumers() > 0, timeout=30, what="the worker to reconnect", log=worker.output)
 
         # Nobody was told about the last deliveries: they wait for the sweeper.
         wait_until(lambda: not shard_lock_holders(), timeout=20, what="the worker to finish what it had")
