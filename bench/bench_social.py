@@ -256,7 +256,12 @@ def intake(args) -> None:
         bodies = Path(folder) / "bodies.tsv"
         with bodies.open("w") as out:
             for n in range(1, args.bodies + 1):
-                body = json.dumps(tweet_payload(n)).encode()
+                payload = tweet_payload(n * args.per_delivery)
+                for extra in range(1, args.per_delivery):
+                    payload["tweet_create_events"] += tweet_payload(n * args.per_delivery + extra)[
+                        "tweet_create_events"
+                    ]
+                body = json.dumps(payload).encode()
                 out.write(f"{sign(body=body, consumer_secret=SECRET)}\t{body.decode()}\n")
         script = Path(folder) / "post.lua"
         script.write_text(WRK_SCRIPT)
@@ -288,7 +293,7 @@ def intake(args) -> None:
     stored = InboundEvent.objects.count()
     print(
         f"stored {stored:,} events: {stored / args.seconds:,.0f} events/s accepted and stored "
-        f"(gunicorn {args.web_workers} workers, {args.connections} connections)"
+        f"({args.per_delivery} per delivery, gunicorn {args.web_workers} workers, {args.connections} connections)"
     )
     print(f"  load average {os.getloadavg()[0]:.2f}")
 
@@ -380,6 +385,7 @@ def main() -> None:
     p.add_argument("--connections", type=int, default=16)
     p.add_argument("--web-workers", type=int, default=3)
     p.add_argument("--bodies", type=int, default=200_000)
+    p.add_argument("--per-delivery", type=int, default=1, help="events in each delivery")
     p = commands.add_parser("e2e")
     p.add_argument("--rate", type=float, default=200)
     p.add_argument("--seconds", type=int, default=60)
