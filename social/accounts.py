@@ -94,6 +94,12 @@ def account_for(*, channel: str, external_id: str) -> SocialAccount | None:
     return SocialAccount.objects.filter(channel=channel, external_id=external_id, active=True).first()
 
 
+def configured_accounts(channels) -> set[tuple[str, str]]:
+    """(channel, external id) of the active accounts of `channels`, without decrypting tokens."""
+    _ensure_synced()
+    return set(SocialAccount.objects.filter(channel__in=channels, active=True).values_list("channel", "external_id"))
+
+
 def accounts_of(channel: str) -> list[SocialAccount]:
     _ensure_synced()
     return list(SocialAccount.objects.filter(channel=channel, active=True))

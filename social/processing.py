@@ -33,7 +33,7 @@ from servicedesk.db import bulk_insert
 from tickets import services as tickets
 from tickets.models import Comment, Contact, Incident, IncidentStatus
 
-from .accounts import accounts_of
+from .accounts import configured_accounts
 from .events import Action, Kind, ParsedEvent
 from .models import (
     AcknowledgementTemplate,
@@ -41,7 +41,6 @@ from .models import (
     InboundEvent,
     InboundState,
     MessageState,
-    SocialAccount,
     SocialIdentity,
     SocialMessage,
 )
@@ -235,9 +234,8 @@ class _Batch:
 
     def _load(self) -> None:
         events = list(self.parsed.values())
-        self.accounts: dict[tuple[str, str], SocialAccount] = {
-            (a.channel, a.external_id): a for channel in {e.channel for e in events} for a in accounts_of(channel)
-        }
+        # Which accounts are ours is all a batch needs: their tokens stay encrypted.
+        self.accounts: set[tuple[str, str]] = configured_accounts({e.channel for e in events})
         known = per_channel(
             "external_id", ((e.channel, i) for e in events for i in (e.external_id, e.in_reply_to) if i)
         )

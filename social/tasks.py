@@ -16,14 +16,16 @@ from .models import InboundEvent, InboundState
 
 @shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
 def process_inbox(shard: int) -> int:
-    """Drain `shard` while it has due events. If another worker holds the shard, it will see
-    ours too; if it was just finishing, we come back in a moment rather than wait here."""
+    """Drain `shard`'s backlog. If another worker holds the shard, it will see ours too; if
+    it was just finishing, we come back in a moment rather than wait here."""
     services.drain_flag_clear(shard)  # before claiming: see social.services
     handled = 0
     while True:
         done = processing.process_pending(shard=shard, batch_size=settings.SOCIAL_BATCH_SIZE)
         handled += done
-        if done == 0:
+        # A partial batch means the backlog is drained: stop, and let the shards queued
+        # behind this one have the worker. What arrives next has published its own task.
+        if done < settings.SOCIAL_BATCH_SIZE:
             break
     if not settings.CELERY_TASK_ALWAYS_EAGER:
         _come_back_for_waiting_events(shard, busy=handled == 0)
@@ -33,13 +35,17 @@ def process_inbox(shard: int) -> int:
 def _come_back_for_waiting_events(shard: int, *, busy: bool) -> None:
     """Events left pending — a reply waiting for its parent, a retry soon due, or a shard
     another worker held — get a task of their own when they are due, rather than waiting
-    for the sweeper. Later ones are the sweeper's."""
+    for the sweeper. (Events that arrived during the drain published their own task.)"""
     due = InboundEvent.objects.filter(state=InboundState.PENDING, shard=shard).aggregate(at=Min("next_attempt_at"))
     if due["at"] is None:
         return
-    countdown = max((due["at"] - timezone.now()).total_seconds(), 0.5 if busy else 0.05)
-    if countdown <= 60:
-        process_inbox.apply_async(kwargs={"shard": shard}, countdown=countdown)
+    wait = (due["at"] - timezone.now()).total_seconds()
+    if busy:
+        wait = max(wait, 0.5)
+    elif wait <= 0:
+        return
+    if wait <= 60:
+        process_inbox.apply_async(kwargs={"shard": shard}, countdown=wait)
 
 
 @shared_task(ignore_result=True)
