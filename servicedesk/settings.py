@@ -303,6 +303,9 @@ SOCIAL_WEBHOOK_MAX_BYTES = env.int("SOCIAL_WEBHOOK_MAX_BYTES", default=1024 * 10
 # Inbound events processed per transaction, and how long a pending event may wait before the
 # sweeper re-enqueues it (the broker lost its task, or Redis restarted).
 SOCIAL_BATCH_SIZE = env.int("SOCIAL_BATCH_SIZE", default=500)
+# Inbound threads are spread over this many shards, each drained by one worker process at a
+# time: at least the number of worker processes; more only makes batches smaller.
+SOCIAL_SHARDS = env.int("SOCIAL_SHARDS", default=4)
 SOCIAL_SWEEP_GRACE_SECONDS = env.int("SOCIAL_SWEEP_GRACE_SECONDS", default=30)
 CELERY_BEAT_SCHEDULE.update(
     {

@@ -10,9 +10,12 @@ from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.utils.dateparse import parse_datetime
 
-SHARDS = 8
+# Threads are spread over this many shards; each is drained by one worker at a time, so it
+# bounds the parallelism of intake (see SOCIAL_SHARDS in the settings).
+SHARDS = settings.SOCIAL_SHARDS
 
 
 class Action:
