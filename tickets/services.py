@@ -51,7 +51,7 @@ from .models import (
 )
 from .signals import public_reply_created
 from .webhooks.models import WebhookEventType
-from .webhooks.outbox import record_events
+from .webhooks.outbox import record_events, redact_payloads
 
 Actor = User | Contact | None
 
@@ -368,6 +368,7 @@ def incident_redact_source(*, incident: Incident) -> Incident:
         _event(
             kind=EventKind.REDACTED, actor=None, at=incident.updated_at, incident=incident, field="description"
         ).save()
+        redact_payloads(incident_number=incident.number, replacement=REDACTED_TEXT)
         record_events(event_type=WebhookEventType.INCIDENT_UPDATED, pks=[incident.pk])
     return incident
 
@@ -385,6 +386,7 @@ def comment_redact_source(*, comment: Comment) -> Comment:
             field="comment",
             comment=comment,
         ).save()
+        redact_payloads(comment_id=comment.pk, replacement=REDACTED_TEXT)
     return comment
 
 

@@ -73,3 +73,20 @@ def _enqueue(delivery_ids: list[int]) -> None:
             deliver_webhook.delay(delivery_id)
         except OperationalError:  # the broker is down: the sweep sends it later
             logger.warning("Could not enqueue webhook delivery %s; the sweep will.", delivery_id, exc_info=True)
+
+
+def redact_payloads(*, incident_number: str = "", comment_id: int | None = None, replacement: str) -> int:
+    """Deleted at the source: the outbox's copies of the words go too (those not yet delivered
+    and the log of those that were). Returns the number of payloads changed."""
+    changed = 0
+    if incident_number:
+        for event in WebhookEvent.objects.filter(payload__incident__number=incident_number):
+            event.payload["incident"].update(title=replacement, description=replacement)
+            event.save(update_fields=["payload"])
+            changed += 1
+    if comment_id is not None:
+        for event in WebhookEvent.objects.filter(payload__comment__id=comment_id):
+            event.payload["comment"]["body"] = replacement
+            event.save(update_fields=["payload"])
+            changed += 1
+    return changed

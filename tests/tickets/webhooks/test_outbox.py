@@ -174,3 +174,15 @@ def test_a_contact_merge_reports_every_moved_incident_in_one_batch(everything, a
     numbers = sorted(e.payload["incident"]["number"] for e in WebhookEvent.objects.all())
     assert numbers == sorted(i.number for i in moved)
     assert {e.payload["incident"]["reporter"]["name"] for e in WebhookEvent.objects.all()} == {"Jess on X"}
+
+
+def test_a_deletion_at_the_source_redacts_the_outbox_copies(everything, contact):
+    incident = IncidentFactory(reporter=contact, title="my password is hunter2", description="hunter2 again")
+    comment = services.comment_create(incident=incident, body="PIN 1234", visibility="public", author=contact)
+
+    services.incident_redact_source(incident=incident)
+    services.comment_redact_source(comment=comment)
+
+    payloads = str(list(WebhookEvent.objects.values_list("payload", flat=True)))
+    assert "hunter2" not in payloads and "1234" not in payloads
+    assert services.REDACTED_TEXT in payloads
