@@ -53,15 +53,15 @@ def reply_create_for_comment(*, comment: Comment) -> SocialMessage | None:
     incident = comment.incident
     if incident is None or incident.channel not in PLATFORM_MODULES:
         return None
-    answered = (
-        SocialMessage.objects.filter(
-            incident=incident, direction=Direction.INBOUND, deleted=False, identity__isnull=False
-        )
+    inbound = (
+        SocialMessage.objects.filter(incident=incident, direction=Direction.INBOUND, identity__isnull=False)
         .exclude(external_id="")
         .select_related("identity")
         .order_by("-created_at", "-id")
-        .first()
     )
+    answered = next((m for m in inbound[:50] if not m.deleted), None)
+    if answered is None and not inbound.exists():
+        return None  # recorded by hand with a social channel: nothing on the platform to answer
     now = timezone.now()
     message = SocialMessage(
         channel=incident.channel,

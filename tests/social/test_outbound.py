@@ -247,3 +247,17 @@ def test_an_unconfigured_account_keeps_messages_queued(graph):
     SocialAccount.objects.update(active=False)
     ack = send(the_acknowledgement())
     assert ack.state == MessageState.QUEUED and "No active account" in ack.state_reason
+
+
+def test_an_incident_recorded_by_hand_with_a_social_channel_sends_nothing(agent, contact):
+    incident = tickets.incident_create(reporter=contact, title="Seen on X", channel="twitter", actor=agent)
+    tickets.comment_create(incident=incident, body="We are on it", visibility="public", author=agent)
+    assert not SocialMessage.objects.exists()
+
+
+def test_a_reply_when_every_message_was_deleted_fails_saying_so(page, agent):
+    incident = visitor_post()
+    SocialMessage.objects.filter(direction=Direction.INBOUND).update(deleted=True)
+    comment = tickets.comment_create(incident=incident, body="Any news?", visibility="public", author=agent)
+    reply = SocialMessage.objects.get(comment=comment)
+    assert reply.state == MessageState.FAILED and "deleted at the source" in reply.state_reason

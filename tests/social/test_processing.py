@@ -377,6 +377,7 @@ def test_a_failing_event_is_retried_with_backoff_then_parked_and_others_go_throu
 def test_a_batch_takes_a_constant_number_of_queries():
     if connection.vendor != "postgresql":
         pytest.skip("SQLite splits bulk inserts by its parameter limit: the count is PostgreSQL's")
+
     def queries_for(count: int, offset: int) -> int:
         events = [tweet(f"q{offset + i}", author=str(offset + i), handle=f"@p{offset + i}") for i in range(count)]
         events += [
