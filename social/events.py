@@ -48,6 +48,17 @@ class Kind:
     PRIVATE = frozenset({DM, MESSENGER})
 
 
+# How the desk answers each kind of message, on the same channel.
+ANSWER_KIND = {
+    Kind.MENTION: Kind.REPLY,
+    Kind.REPLY: Kind.REPLY,
+    Kind.DM: Kind.DM,
+    Kind.POST: Kind.COMMENT,
+    Kind.COMMENT: Kind.COMMENT,
+    Kind.MESSENGER: Kind.MESSENGER,
+}
+
+
 @dataclass
 class ParsedEvent:
     channel: str  # "twitter" or "facebook" (tickets.models.Channel)

@@ -17,7 +17,7 @@ from django.utils import timezone
 from tickets.models import Channel, Comment
 
 from .errors import OutcomeUnknown, RateLimited, Rejected, SendError, TokenInvalid
-from .events import Kind
+from .events import ANSWER_KIND, Kind
 from .models import Direction, MessageState, SocialAccount, SocialMessage
 
 logger = logging.getLogger(__name__)
@@ -26,14 +26,6 @@ MAX_ATTEMPTS = 6
 # Waiting for credentials or a new token: look again this often.
 RECHECK = timedelta(minutes=5)
 PLATFORM_MODULES = {Channel.TWITTER: "social.twitter.outbound", Channel.FACEBOOK: "social.facebook.outbound"}
-ANSWER_KIND = {
-    Kind.MENTION: Kind.REPLY,
-    Kind.REPLY: Kind.REPLY,
-    Kind.DM: Kind.DM,
-    Kind.POST: Kind.COMMENT,
-    Kind.COMMENT: Kind.COMMENT,
-    Kind.MESSENGER: Kind.MESSENGER,
-}
 
 
 def platform(channel: str):

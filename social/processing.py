@@ -34,7 +34,7 @@ from tickets import services as tickets
 from tickets.models import Comment, Contact, Incident, IncidentStatus
 
 from .accounts import configured_accounts
-from .events import Action, Kind, ParsedEvent
+from .events import ANSWER_KIND, Action, Kind, ParsedEvent
 from .models import (
     AcknowledgementTemplate,
     Direction,
@@ -54,15 +54,6 @@ MAX_ATTEMPTS = 5
 PARENT_WAIT = timedelta(seconds=30)
 REDACTED = tickets.REDACTED_TEXT
 DEFAULT_ACKNOWLEDGEMENT = "Thanks {name}, we're on it: your incident is {number}. Reply here to add details."
-# How the desk answers each kind of message, on the same channel.
-ANSWER_KIND = {
-    Kind.MENTION: Kind.REPLY,
-    Kind.REPLY: Kind.REPLY,
-    Kind.DM: Kind.DM,
-    Kind.POST: Kind.COMMENT,
-    Kind.COMMENT: Kind.COMMENT,
-    Kind.MESSENGER: Kind.MESSENGER,
-}
 _LEADING_HANDLES = re.compile(r"^(?:\s*@\w+)+\s*")
 _SHARD_LOCK_NAMESPACE = zlib.crc32(b"social.inbox") & 0x7FFFFFFF  # (int4, int4) advisory lock key
 

@@ -7,9 +7,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
+from servicedesk.redirects import back_to
 from tickets.decorators import agent_required
 
 from . import selectors
@@ -27,14 +27,6 @@ def _int_or_none(value: str | None) -> int | None:
     except ValueError:
         return None
     return number if 0 < number < 2**63 else None
-
-
-def _back_to(request: HttpRequest, fallback: str) -> str:
-    """Where a form should return: its `next`, if it is ours."""
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return target
-    return fallback
 
 
 @agent_required
@@ -66,7 +58,7 @@ def events_replay(request: HttpRequest) -> HttpResponse:
     """Put failed inbound events back to pending and process them again."""
     if not may_replay_events(request.user):
         raise PermissionDenied("Only managers and administrators may replay inbound events.")
-    back = _back_to(request, reverse("social:inbox"))
+    back = back_to(request, reverse("social:inbox"))
     form = ReplayForm(request.POST)
     if not form.is_valid():
         for errors in form.errors.values():
@@ -105,7 +97,7 @@ def message_retry(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, error)
     else:
         messages.success(request, "The message is queued to be sent again.")
-    return redirect(_back_to(request, _message_home(message)))
+    return redirect(back_to(request, _message_home(message)))
 
 
 def _message_home(message: SocialMessage) -> str:

@@ -17,8 +17,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
+
+from servicedesk.redirects import back_to
 
 from . import selectors, services
 from .access import is_agent, is_customer
@@ -159,19 +160,11 @@ def incident_queue_live(request: HttpRequest) -> HttpResponse:
     return render(request, "tickets/_queue_live.html", context)
 
 
-def _back_to(request: HttpRequest, fallback: str) -> str:
-    """Where a form posted from a list should return: its `next`, if it is ours."""
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return target
-    return fallback
-
-
 @agent_required
 @require_POST
 def incident_bulk(request: HttpRequest) -> HttpResponse:
     """Assign or move every selected incident of the queue, all or none."""
-    back = _back_to(request, reverse("incident_list"))
+    back = back_to(request, reverse("incident_list"))
     form = BulkActionForm(request.POST)
     if not form.is_valid():
         for errors in form.errors.values():
@@ -218,7 +211,7 @@ def incident_assign_me(request: HttpRequest, number: str) -> HttpResponse:
             messages.error(request, message)
     else:
         messages.success(request, f"{incident.number} is assigned to you.")
-    return redirect(_back_to(request, reverse("incident_detail", args=[incident.number])))
+    return redirect(back_to(request, reverse("incident_detail", args=[incident.number])))
 
 
 def _render_incident(request: HttpRequest, incident: Incident, *, status: int = 200, **forms) -> HttpResponse:
@@ -296,7 +289,7 @@ def incident_problem_unlink(request: HttpRequest, number: str) -> HttpResponse:
     services.problem_unlink_incident(incident=incident, actor=request.user)
     if problem_number:
         messages.success(request, f"{incident.number} is no longer linked to {problem_number}.")
-    return redirect(_back_to(request, reverse("incident_detail", args=[incident.number])))
+    return redirect(back_to(request, reverse("incident_detail", args=[incident.number])))
 
 
 @agent_required
@@ -580,7 +573,7 @@ def contact_merge(request: HttpRequest) -> HttpResponse:
     contacts = list(selectors.contact_list().filter(pk__in=ids))
     if len(set(ids)) != 2 or len(contacts) != 2:
         messages.error(request, "Select exactly two contacts to merge (contacts already merged cannot be chosen).")
-        return redirect(_back_to(request, reverse("contact_list")))
+        return redirect(back_to(request, reverse("contact_list")))
     keep = _int_or_none(request.POST.get("keep"))
     if "keep" not in request.POST or keep not in ids:
         error = "Choose the contact to keep." if "keep" in request.POST else None
