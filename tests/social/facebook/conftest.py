@@ -4,6 +4,7 @@ import json
 from pathlib import Path
 
 import pytest
+import responses
 
 from tickets.models import Channel
 
@@ -14,6 +15,18 @@ PAGE_ID = "1234567890321"
 APP_SECRET = "fb-app-secret"
 VERIFY_TOKEN = "fb-verify-token"
 PAGE_TOKEN = "fb-page-token"
+
+
+@pytest.fixture
+def graph_api():
+    """graph.facebook.com, mocked: every request a test registers must be made."""
+    with responses.RequestsMock(assert_all_requests_are_fired=True) as mock:
+        yield mock
+
+
+@pytest.fixture
+def _pinned_version(settings):
+    settings.FACEBOOK_GRAPH_VERSION = "v25.0"
 
 
 @pytest.fixture(autouse=True)

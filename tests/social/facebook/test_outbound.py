@@ -19,22 +19,11 @@ from social.models import Direction, MessageState, SocialIdentity, SocialMessage
 from ...factories import ContactFactory
 from .conftest import PAGE_ID, PAGE_TOKEN
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("_pinned_version")]
 
 BASE = "https://graph.facebook.com/v25.0"
 PSID = "6060"
 NOW = "2025-06-01 12:00:00+00:00"
-
-
-@pytest.fixture(autouse=True)
-def _pinned_version(settings):
-    settings.FACEBOOK_GRAPH_VERSION = "v25.0"
-
-
-@pytest.fixture
-def graph_api():
-    with responses.RequestsMock(assert_all_requests_are_fired=True) as mock:
-        yield mock
 
 
 @pytest.fixture

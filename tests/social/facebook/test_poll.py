@@ -18,21 +18,10 @@ from social.models import InboundEvent, SocialAccount
 
 from .conftest import PAGE_ID, PAGE_TOKEN, comment_delivery, signed
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("_pinned_version")]
 
 BASE = "https://graph.facebook.com/v25.0"
 CURSOR = 1700000000
-
-
-@pytest.fixture(autouse=True)
-def _pinned_version(settings):
-    settings.FACEBOOK_GRAPH_VERSION = "v25.0"
-
-
-@pytest.fixture
-def graph_api():
-    with responses.RequestsMock(assert_all_requests_are_fired=True) as mock:
-        yield mock
 
 
 @pytest.fixture
