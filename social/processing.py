@@ -44,6 +44,7 @@ from .models import (
     SocialIdentity,
     SocialMessage,
 )
+from .outbound import enqueue_sending
 from .queries import per_channel
 from .signals import inbound_messages_stored
 
@@ -214,11 +215,11 @@ class _Batch:
             InboundEvent.objects.filter(pk__in=postponed).update(next_attempt_at=self.now + timedelta(seconds=2))
         stored = [m.pk for m in self.messages if m.direction == Direction.INBOUND and m.state != MessageState.IGNORED]
         if stored:
-            transaction.on_commit(lambda: inbound_messages_stored.send(sender=SocialMessage, message_ids=stored))
+            transaction.on_commit(
+                lambda: inbound_messages_stored.send(sender=SocialMessage, message_ids=stored), robust=True
+            )
         outbound = [m.pk for m in self.acknowledgements]
         if outbound:
-            from .outbound import enqueue_sending
-
             transaction.on_commit(lambda: enqueue_sending(outbound), robust=True)
 
     # --- everything the batch needs, a few queries whatever its size -------------------------

@@ -4,6 +4,8 @@ Processing is per shard: a thread's messages share a shard and one worker drains
 a time (an advisory lock), so replies are handled after what they answer.
 """
 
+import logging
+
 from celery import shared_task
 from django.conf import settings
 from django.db.models import Min
@@ -12,6 +14,8 @@ from django.utils import timezone
 from . import outbound, processing, services
 from .events import SHARDS
 from .models import InboundEvent, InboundState
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
@@ -93,9 +97,13 @@ def poll_accounts() -> int:
     polled = 0
     for channel in ("twitter", "facebook"):
         for account in accounts_of(channel):
-            if account.poll_enabled:
+            if not account.poll_enabled:
+                continue
+            try:
                 poll_account(account=account)
-                polled += 1
+            except Exception:  # one account's outage must not stop the others' polls
+                logger.exception("Polling %s failed; it is tried again next time", account)
+            polled += 1
     return polled
 
 
