@@ -24,6 +24,9 @@ class TimelineMessage:
 
     message: SocialMessage
     for_agent: bool
+    # The words are already on the timeline, as the description or a comment made from them:
+    # the message then adds only where they were said and what became of them.
+    echoes: bool = False
 
     @property
     def can_retry(self) -> bool:
@@ -50,7 +53,13 @@ def timeline_source(*, incident: Incident, viewer_is_agent: bool) -> list[Timeli
             at=message.created_at,
             kind="social",
             template="social/_timeline_message.html",
-            item=TimelineMessage(message=message, for_agent=viewer_is_agent),
+            item=TimelineMessage(
+                message=message,
+                for_agent=viewer_is_agent,
+                echoes=bool(message.comment_id)
+                or (bool(message.text) and incident.description.startswith(message.text)),
+            ),
+            order=3,  # just after the description or comment made from it (same moment)
         )
         for message in messages
     ]

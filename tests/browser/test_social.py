@@ -33,11 +33,16 @@ def shot(page, name: str) -> None:
 
 @pytest.fixture
 def conversation(contact):
+    start = timezone.now() - timedelta(hours=2)
+    # Opened by the mention, at its time, as intake does.
     incident = IncidentFactory(
-        reporter=contact, channel=Channel.TWITTER, title="VPN down (from X)", description="@desk " + HOSTILE
+        reporter=contact,
+        channel=Channel.TWITTER,
+        title="VPN down (from X)",
+        description="@desk " + HOSTILE,
+        opened_at=start,
     )
     jess = SocialIdentityFactory(handle="@jess", display_name="Jess Doe", contact=contact)
-    start = timezone.now() - timedelta(hours=2)
     mention = InboundMessageFactory(
         incident=incident,
         identity=jess,
@@ -114,7 +119,11 @@ def test_an_agent_reads_the_social_page_and_an_incidents_messages(page, agent, c
     timeline.get_by_text("Still down, and now my email too").wait_for()
     social = timeline.locator("li.social")
     assert social.count() == 4
-    assert HOSTILE in social.nth(0).inner_text() and "Jess Doe" in social.nth(0).inner_text()
+    # The mention opened the incident: its words are the description (escaped), and its
+    # own entry, just below, says where they were said.
+    description = timeline.locator("li.description")
+    assert HOSTILE in description.inner_text()
+    assert "Received on" in social.nth(0).inner_text() and HOSTILE not in social.nth(0).inner_text()
     assert "Edited" in social.nth(2).inner_text()
     entry = page.locator(f"#social-message-{failed.pk}")
     assert "Failed" in entry.inner_text() and "not allowed to reply" in entry.inner_text()
