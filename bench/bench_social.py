@@ -101,9 +101,20 @@ def worker(concurrency: int) -> subprocess.Popen:
     )
 
 
-def gunicorn(workers: int) -> subprocess.Popen:
+def gunicorn(workers: int, threads: int = 1) -> subprocess.Popen:
     process = start(
-        [BIN / "gunicorn", "servicedesk.wsgi", "-w", str(workers), "-b", f"127.0.0.1:{PORT}", "--log-level", "warning"],
+        [
+            BIN / "gunicorn",
+            "servicedesk.wsgi",
+            "-w",
+            str(workers),
+            "--threads",
+            str(threads),
+            "-b",
+            f"127.0.0.1:{PORT}",
+            "--log-level",
+            "warning",
+        ],
         str(LOGS / "bench_social_gunicorn.log"),
     )
     import urllib.request
@@ -265,7 +276,7 @@ def intake(args) -> None:
                 out.write(f"{sign(body=body, consumer_secret=SECRET)}\t{body.decode()}\n")
         script = Path(folder) / "post.lua"
         script.write_text(WRK_SCRIPT)
-        server = gunicorn(args.web_workers)
+        server = gunicorn(args.web_workers, args.threads)
         try:
             result = subprocess.run(
                 [
@@ -386,6 +397,7 @@ def main() -> None:
     p.add_argument("--web-workers", type=int, default=3)
     p.add_argument("--bodies", type=int, default=200_000)
     p.add_argument("--per-delivery", type=int, default=1, help="events in each delivery")
+    p.add_argument("--threads", type=int, default=1, help="gunicorn threads per worker (gthread)")
     p = commands.add_parser("e2e")
     p.add_argument("--rate", type=float, default=200)
     p.add_argument("--seconds", type=int, default=60)
