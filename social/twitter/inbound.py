@@ -111,6 +111,13 @@ class _Post:
     quotes: bool = False
     mentioned_ids: set[str] = field(default_factory=set)
     mentioned_usernames: set[str] = field(default_factory=set)
+    # An edited post comes under a new id; its edit history starts with the original's.
+    edit_of: str = ""
+
+
+def _edit_of(post_id: str, history: Any) -> str:
+    ids = [str(i) for i in history] if isinstance(history, list) else []
+    return ids[0] if len(ids) > 1 and ids[0] != post_id else ""
 
 
 @dataclass
@@ -150,11 +157,17 @@ def _post_event(
     else:
         # A standalone post that names nobody we answer for: usually the account's own.
         kind = Kind.POST
+    if ignore_reason:
+        action = Action.IGNORE
+    elif post.edit_of:
+        action = Action.EDIT  # the desk knows the post by its original id
+    else:
+        action = Action.CREATE
     return ParsedEvent(
         channel=CHANNEL,
         account_id=account_id,
-        external_id=post.id,
-        action=Action.IGNORE if ignore_reason else Action.CREATE,
+        external_id=post.edit_of or post.id,
+        action=action,
         kind=Kind.OTHER if post.retweet_of else kind,
         author_id=post.author_id,
         author_handle=f"@{author.handle}" if author.handle else "",
@@ -318,6 +331,12 @@ def _post_v1(tweet: Any, where: str) -> tuple[_Post, dict[str, _User]]:
         }
         - {""},
         mentioned_usernames={str(m.get("screen_name", "")).casefold() for m in mentions} - {""},
+        edit_of=_edit_of(
+            tweet_id,
+            (tweet.get("edit_history") or {}).get("edit_tweet_ids")
+            if isinstance(tweet.get("edit_history"), dict)
+            else None,
+        ),
     )
     users = {author_id: _User(handle=str(user.get("screen_name") or ""), name=str(user.get("name") or ""))}
     return post, users
@@ -488,6 +507,7 @@ def post_v2(tweet: Any, where: str, *, tweets: Any = None) -> _Post:
         quoted_author_id=authors.get(references.get("quoted", ""), ""),
         mentioned_ids={_optional_id(m.get("id")) for m in mentions if isinstance(m, dict)} - {""},
         mentioned_usernames={str(m.get("username", "")).casefold() for m in mentions if isinstance(m, dict)} - {""},
+        edit_of=_edit_of(str(tweet.get("id")), tweet.get("edit_history_tweet_ids")),
     )
 
 

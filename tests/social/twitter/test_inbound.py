@@ -485,3 +485,24 @@ def test_every_post_of_the_mentions_timeline_names_the_account():
 
 def test_an_empty_timeline_has_no_data():
     assert events_from_timeline({"meta": {"result_count": 0}}, account_id=ACCOUNT, addressed=True) == []
+
+
+# --- edits: X gives the edited post a new id; the desk knows it by the original's ---
+
+
+def test_an_edited_tweet_is_an_edit_of_the_original():
+    tweet = mentioning(v1_tweet("2002", "@desk my laptop will not boot (since 9am)"))
+    tweet["edit_history"] = {"initial_tweet_id": "2001", "edit_tweet_ids": ["2001", "2002"]}
+    event = only(parse(account_activity("tweet_create_events", tweet)))
+    assert (event.action, event.external_id, event.text) == (
+        Action.EDIT,
+        "2001",
+        "@desk my laptop will not boot (since 9am)",
+    )
+
+
+def test_an_edited_v2_post_is_an_edit_of_the_original_and_an_unedited_one_is_not():
+    edited = v2_post("2095", "hello @desk, updated", edit_history_tweet_ids=["2090", "2095"])
+    unedited = v2_post("2096", "hello @desk", edit_history_tweet_ids=["2096"])
+    events = events_from_timeline({"data": [edited, unedited]}, account_id=ACCOUNT, addressed=True)
+    assert [(e.action, e.external_id) for e in events] == [(Action.EDIT, "2090"), (Action.CREATE, "2096")]
