@@ -5,6 +5,7 @@ a time (an advisory lock), so replies are handled after what they answer.
 """
 
 import logging
+from datetime import timedelta
 
 from celery import shared_task
 from django.conf import settings
@@ -56,7 +57,7 @@ def _come_back_for_waiting_events(shard: int, *, busy: bool) -> None:
 def sweep_inbox() -> list[int]:
     """Re-enqueue shards holding events nobody processed (the broker lost the task, Redis
     restarted, a worker died) or whose retry is due."""
-    stale = timezone.now() - timezone.timedelta(seconds=settings.SOCIAL_SWEEP_GRACE_SECONDS)
+    stale = timezone.now() - timedelta(seconds=settings.SOCIAL_SWEEP_GRACE_SECONDS)
     shards = sorted(
         set(
             InboundEvent.objects.filter(state=InboundState.PENDING, next_attempt_at__lte=stale)

@@ -633,7 +633,7 @@ def _render_portal_incident(request: HttpRequest, incident: Incident, *, status:
     forms.setdefault("reply_form", ReplyForm())
     forms.setdefault("reopen_form", ReopenForm())
     reopen_deadline = (
-        incident.resolved_at + timezone.timedelta(days=settings.INCIDENT_REOPEN_DAYS)
+        incident.resolved_at + timedelta(days=settings.INCIDENT_REOPEN_DAYS)
         if incident.status == IncidentStatus.RESOLVED and incident.resolved_at
         else None
     )

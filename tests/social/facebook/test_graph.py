@@ -23,12 +23,6 @@ BASE = "https://graph.facebook.com/v25.0"
 
 
 @pytest.fixture
-def graph_api():
-    with responses.RequestsMock(assert_all_requests_are_fired=True) as mock:
-        yield mock
-
-
-@pytest.fixture
 def graph(settings):
     settings.FACEBOOK_GRAPH_VERSION = "v25.0"
     return GraphClient(TOKEN, app_secret=SECRET)
