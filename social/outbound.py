@@ -9,27 +9,26 @@ fails with that reason and the agent decides, rather than risk a second post.
 
 import logging
 from datetime import timedelta
-from importlib import import_module
 
 from django.db import transaction
 from django.utils import timezone
 
-from tickets.models import Channel, Comment
+from tickets.models import Comment
 
 from .errors import OutcomeUnknown, RateLimited, Rejected, SendError, TokenInvalid
 from .events import ANSWER_KIND, Kind
 from .models import Direction, MessageState, SocialAccount, SocialMessage
+from .platforms import PLATFORM_PACKAGES, platform_module
 
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 6
 # Waiting for credentials or a new token: look again this often.
 RECHECK = timedelta(minutes=5)
-PLATFORM_MODULES = {Channel.TWITTER: "social.twitter.outbound", Channel.FACEBOOK: "social.facebook.outbound"}
 
 
 def platform(channel: str):
-    return import_module(PLATFORM_MODULES[channel])
+    return platform_module(channel, "outbound")
 
 
 def backoff(attempts: int) -> timedelta:
@@ -43,7 +42,7 @@ def reply_create_for_comment(*, comment: Comment) -> SocialMessage | None:
     """An agent's public reply on a social incident becomes an outbound message answering the
     reporter's latest message, on the same channel. Called inside the comment's transaction."""
     incident = comment.incident
-    if incident is None or incident.channel not in PLATFORM_MODULES:
+    if incident is None or incident.channel not in PLATFORM_PACKAGES:
         return None
     inbound = (
         SocialMessage.objects.filter(incident=incident, direction=Direction.INBOUND, identity__isnull=False)
