@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "tickets",
     "social",
     "feedback",
+    "intelligence",
 ]
 
 MIDDLEWARE = [
