@@ -15,10 +15,10 @@ from django.utils import timezone
 
 from tickets.models import Comment
 
+from . import platforms
 from .errors import OutcomeUnknown, RateLimited, Rejected, SendError, TokenInvalid
 from .events import ANSWER_KIND, Kind
 from .models import Direction, MessageState, SocialAccount, SocialMessage
-from .platforms import PLATFORM_PACKAGES, platform_module
 
 logger = logging.getLogger(__name__)
 
@@ -27,8 +27,8 @@ MAX_ATTEMPTS = 6
 RECHECK = timedelta(minutes=5)
 
 
-def platform(channel: str):
-    return platform_module(channel, "outbound")
+def platform(channel: str) -> platforms.PlatformProtocol:
+    return platforms.get(channel).client
 
 
 def backoff(attempts: int) -> timedelta:
@@ -42,7 +42,7 @@ def reply_create_for_comment(*, comment: Comment) -> SocialMessage | None:
     """An agent's public reply on a social incident becomes an outbound message answering the
     reporter's latest message, on the same channel. Called inside the comment's transaction."""
     incident = comment.incident
-    if incident is None or incident.channel not in PLATFORM_PACKAGES:
+    if incident is None or platforms.find(incident.channel) is None:
         return None
     inbound = (
         SocialMessage.objects.filter(incident=incident, direction=Direction.INBOUND, identity__isnull=False)

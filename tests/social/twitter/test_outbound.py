@@ -15,7 +15,8 @@ from django.utils import timezone
 from social.errors import OutcomeUnknown, RateLimited, Rejected, TokenInvalid
 from social.events import Kind
 from social.models import Direction, MessageState, SocialMessage
-from social.twitter.outbound import find_sent, rule_violation, same_text, send, split_thread, weighted_length
+from social.twitter.outbound import find_sent, rule_violation, same_text, send
+from social.twitter.text import split_thread, weighted_length
 
 from ..factories import SocialAccountFactory, SocialIdentityFactory, SocialMessageFactory
 from .conftest import API
