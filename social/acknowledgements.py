@@ -3,16 +3,16 @@ channel (`AcknowledgementTemplate`) with `{number}` and `{name}` filled in.
 
 `acknowledgement_text_check` refuses a text that could not be filled in — an unknown or
 malformed placeholder would otherwise fail only later, in the worker, for every incident
-opened — and, on X, a text that no longer fits in one post once filled in."""
+opened — and a text that no longer fits in one message of its platform once filled in (the
+platform's declared length, `social.platforms`)."""
 
 from string import Formatter
 
 from django.core.exceptions import ValidationError
 
-from tickets.models import Channel
+from . import platforms
 
 PLACEHOLDERS = ("number", "name")
-X_POST_LIMIT = 280
 # The longest values a filled-in text must leave room for: an incident number, and a name
 # (X allows display names of up to 50 characters).
 LONGEST_VALUES = {"number": "INC00000000", "name": "N" * 50}
@@ -35,12 +35,13 @@ def acknowledgement_text_check(*, channel: str, text: str) -> None:
         )
     if any(spec or conversion for _, spec, conversion in fields):
         raise ValidationError({"text": f"Write the placeholders as plain {known}, without a format or conversion."})
-    if channel == Channel.TWITTER:
-        longest = len(text.format(**LONGEST_VALUES))
-        if longest > X_POST_LIMIT:
-            raise ValidationError(
-                {
-                    "text": f"Too long for one post on X: filled in with a long name it is {longest} characters, "
-                    f"and a post holds {X_POST_LIMIT}. Shorten it by {longest - X_POST_LIMIT}."
-                }
-            )
+    platform = platforms.get(channel)
+    limit, noun = platform.length.limit, platform.message_noun
+    longest = len(text.format(**LONGEST_VALUES))
+    if longest > limit:
+        raise ValidationError(
+            {
+                "text": f"Too long for one {noun} on {platform.name}: filled in with a long name it is {longest} "
+                f"characters, and a {noun} holds {limit}. Shorten it by {longest - limit}."
+            }
+        )

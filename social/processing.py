@@ -33,6 +33,7 @@ from servicedesk.db import bulk_insert
 from tickets import services as tickets
 from tickets.models import Comment, Contact, Incident, IncidentStatus
 
+from . import platforms
 from .accounts import configured_accounts
 from .events import ANSWER_KIND, Action, Kind, ParsedEvent
 from .models import (
@@ -426,8 +427,8 @@ class _Batch:
         identity: SocialIdentity,
         follow_up_of: Incident | None = None,
     ) -> None:
-        platform = "X" if parsed.channel == "twitter" else "Facebook"
         contact = identity.contact
+        platform = platforms.get(parsed.channel).name
         title = title_from(parsed.text, fallback=f"Message from {contact.name} on {platform}")
         description = parsed.text + (f"\n\n{parsed.url}" if parsed.url else "")
         message = self._message(event, parsed, identity=identity, state=MessageState.NEW_INCIDENT)

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db.models import Min
 from django.utils import timezone
 
-from . import outbound, processing, services
+from . import outbound, platforms, processing, services
 from .events import SHARDS
 from .models import InboundEvent, InboundState
 
@@ -96,8 +96,10 @@ def poll_accounts() -> int:
     from .polling import poll_account
 
     polled = 0
-    for channel in ("twitter", "facebook"):
-        for account in accounts_of(channel):
+    for platform in platforms.registered():
+        if not platform.capabilities.polling:
+            continue
+        for account in accounts_of(platform.channel):
             if not account.poll_enabled:
                 continue
             try:

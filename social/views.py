@@ -1,18 +1,19 @@
-"""The Social page (agents), the Replay of failed inbound events (managers) and the Retry of
-a failed outbound message (agents). Each view parses the request, calls one selector or
-service, and renders."""
+"""The Social page (agents), the Replay of failed inbound events (managers), the Retry of a
+failed outbound message (agents), and the platforms' webhooks. Each view parses the request,
+calls one selector or service, and renders."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from servicedesk.redirects import back_to
 from tickets.decorators import agent_required
 
-from . import selectors
+from . import platforms, selectors
 from .access import may_replay_events
 from .forms import InboxFilterForm, ReplayForm
 from .models import SocialMessage
@@ -112,3 +113,13 @@ def _render_message(request: HttpRequest, message: SocialMessage, *, partial: st
         return render(request, "social/_inbox_row.html", {**context, "message": message})
     item = selectors.TimelineMessage(message=message, for_agent=True)
     return render(request, "social/_timeline_message.html", {**context, "item": item})
+
+
+@csrf_exempt  # platforms sign or authenticate their deliveries; they send no CSRF token
+def webhook(request: HttpRequest, channel: str) -> HttpResponse:
+    """/social/webhooks/<channel>/: the platform's own webhook view (its handshake and its
+    deliveries), for every platform that declares a webhook."""
+    platform = platforms.find(channel)
+    if platform is None or not platform.capabilities.webhook:
+        raise Http404("No platform takes webhook deliveries at this address.")
+    return platform.client.webhook(request)
