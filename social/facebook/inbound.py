@@ -21,7 +21,7 @@ from datetime import datetime
 from typing import Any
 
 from ..events import Action, InvalidPayload, Kind, ParsedEvent
-from ..payloads import list_at, object_at, optional_id_at, optional_text_at, required_key_id, time_at
+from ..payloads import json_object, list_at, object_at, optional_id_at, optional_text_at, required_key_id, time_at
 from . import CHANNEL
 
 FACEBOOK_URL = "https://www.facebook.com/"
@@ -68,6 +68,11 @@ IGNORED_MESSAGING = {
     "payment": "a payment",
     "game_play": "a game event",
 }
+
+
+def parse_body(body: bytes) -> list[ParsedEvent]:
+    """A webhook delivery's raw body: one JSON object."""
+    return parse(json_object(body))
 
 
 def parse(payload: dict) -> list[ParsedEvent]:

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods
 from ..accounts import webhook_secrets
 from ..webhooks import receive
 from . import CHANNEL
-from .inbound import parse
+from .inbound import parse_body
 from .signature import signature_valid
 
 
@@ -26,7 +26,7 @@ def webhook(request: HttpRequest) -> HttpResponse:
     def signed_by_one_of_ours(body: bytes) -> bool:
         return any(signature_valid(body=body, header=header, app_secret=secret) for secret in secrets)
 
-    return receive(request, channel=CHANNEL, signature_valid=signed_by_one_of_ours, parse=parse)
+    return receive(request, channel=CHANNEL, authentic=signed_by_one_of_ours, parse=parse_body)
 
 
 def _verify_subscription(request: HttpRequest) -> HttpResponse:

@@ -23,7 +23,7 @@ from datetime import datetime
 from typing import Any
 
 from ..events import Action, InvalidPayload, Kind, ParsedEvent
-from ..payloads import id_at, lenient_id, list_at, object_at, optional_text_at, text_at, time_at
+from ..payloads import id_at, json_object, lenient_id, list_at, object_at, optional_text_at, text_at, time_at
 
 CHANNEL = "twitter"
 
@@ -72,6 +72,11 @@ ACTIVITY_DMS = frozenset({"dm.received", "dm.sent"})
 _ACCOUNT_ACTIVITY_HANDLED = frozenset({"tweet_create_events", "direct_message_events", "tweet_delete_events"})
 
 _DIGITS = re.compile(r"\d{1,25}")
+
+
+def parse_body(body: bytes) -> list[ParsedEvent]:
+    """A webhook delivery's raw body: one JSON object, in either format."""
+    return parse(json_object(body))
 
 
 def parse(payload: dict) -> list[ParsedEvent]:

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods
 from ..accounts import webhook_secrets
 from ..webhooks import receive
 from . import CHANNEL
-from .inbound import parse
+from .inbound import parse_body
 from .signature import SIGNATURE_HEADER, crc_response, signature_valid
 
 # X's challenges are short base64 strings. Refusing anything else matters: the CRC answer is
@@ -30,10 +30,10 @@ def webhook(request: HttpRequest) -> JsonResponse:
         request,
         channel=CHANNEL,
         # One URL serves every X account; each app signs with its own consumer secret.
-        signature_valid=lambda body: any(
+        authentic=lambda body: any(
             signature_valid(body=body, header=header, consumer_secret=secret) for secret in secrets
         ),
-        parse=parse,
+        parse=parse_body,
     )
 
 
