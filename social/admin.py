@@ -22,6 +22,7 @@ from . import platforms
 from .access import may_replay_events
 from .accounts import TOKEN_FIELDS, account_save
 from .acknowledgements import PLACEHOLDERS, acknowledgement_text_check
+from .inbox.replay import events_replay
 from .models import (
     AcknowledgementTemplate,
     Direction,
@@ -32,6 +33,7 @@ from .models import (
     SocialIdentity,
     SocialMessage,
 )
+from .outbox.queue import message_retry
 
 
 def pretty_json(value) -> str:
@@ -229,8 +231,6 @@ class InboundEventAdmin(ReadOnlyAdmin):
 
     @admin.action(description="Replay the selected failed events", permissions=["replay"])
     def replay(self, request: HttpRequest, queryset: QuerySet[InboundEvent]):
-        from .processing import events_replay  # on use: the admin loads without the pipeline
-
         failed = list(queryset.filter(state=InboundState.FAILED).values_list("pk", flat=True))
         skipped = queryset.count() - len(failed)
         count = events_replay(event_ids=failed) if failed else 0
@@ -313,8 +313,6 @@ class SocialMessageAdmin(ReadOnlyAdmin):
 
     @admin.action(description="Retry the delivery of the selected failed messages", permissions=["retry"])
     def retry(self, request: HttpRequest, queryset: QuerySet[SocialMessage]):
-        from .outbound import message_retry  # on use: the admin loads without the pipeline
-
         retried, refused = 0, []
         for message in queryset.filter(direction=Direction.OUTBOUND, state=MessageState.FAILED):
             try:

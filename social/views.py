@@ -16,7 +16,9 @@ from tickets.decorators import agent_required
 from . import platforms, selectors
 from .access import may_replay_events
 from .forms import InboxFilterForm, ReplayForm
+from .inbox import replay as inbox_replay
 from .models import SocialMessage
+from .outbox import queue as outbox_queue
 
 INBOX_PAGE_SIZE = 50
 FAILED_EVENTS_SHOWN = 20
@@ -66,9 +68,7 @@ def events_replay(request: HttpRequest) -> HttpResponse:
             for error in errors:
                 messages.error(request, error)
         return redirect(back)
-    from .processing import events_replay as replay  # on use: the page loads without the pipeline
-
-    count = replay(event_ids=form.cleaned_data["event_ids"])
+    count = inbox_replay.events_replay(event_ids=form.cleaned_data["event_ids"])
     if count:
         messages.success(request, f"{count} event{'s' if count != 1 else ''} queued for processing again.")
     else:
@@ -86,9 +86,7 @@ def message_retry(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         if not selectors.is_retryable(message):
             raise ValidationError("Only an outbound message whose delivery failed can be retried.")
-        from .outbound import message_retry as retry  # on use: the page loads without the pipeline
-
-        retry(message=message, actor=request.user)
+        outbox_queue.message_retry(message=message, actor=request.user)
     except ValidationError as failure:
         error = " ".join(failure.messages)
     message = selectors.message_get(pk=pk)

@@ -1,5 +1,5 @@
 """The Facebook webhook: one URL for Facebook's subscription check (GET) and for deliveries
-(POST). Deliveries go through `social.webhooks.receive`: signed by the app secret of one of
+(POST). Deliveries go through `social.inbox.receive.receive`: signed by the app secret of one of
 our active pages, parsed, stored, answered at once."""
 
 import hmac
@@ -9,7 +9,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from ..accounts import webhook_secrets
-from ..webhooks import receive
+from ..inbox.receive import receive
 from . import CHANNEL
 from .inbound import parse_body
 from .signature import signature_valid

@@ -1,6 +1,6 @@
 """Answers going out on X: a public reply (a thread when it is long) or a direct message.
 
-`social.outbound` runs the delivery (queue, retries, states) for every platform; it asks this
+`social.outbox` runs the delivery (queue, retries, states) for every platform; it asks this
 module whether a message may be sent (`rule_violation`), sends it (`send`), and after a
 timeout looks for it before trying again (`find_sent`). Errors are `social.errors`, raised
 by `client.translated_errors`.

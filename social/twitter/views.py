@@ -1,5 +1,5 @@
 """X's webhook (/social/webhooks/twitter/): GET answers the CRC challenge, POST takes deliveries
-(`social.webhooks.receive`)."""
+(`social.inbox.receive.receive`)."""
 
 import re
 
@@ -8,7 +8,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from ..accounts import webhook_secrets
-from ..webhooks import receive
+from ..inbox.receive import receive
 from . import CHANNEL
 from .inbound import parse_body
 from .signature import SIGNATURE_HEADER, crc_response, signature_valid

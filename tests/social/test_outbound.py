@@ -9,11 +9,12 @@ import requests
 import responses
 from django.utils import timezone
 
-from social import outbound
 from social.events import SHARDS, Kind, ParsedEvent
+from social.inbox.claim import process_pending
+from social.inbox.store import inbound_store
 from social.models import Direction, MessageState, SocialAccount, SocialMessage
-from social.processing import process_pending
-from social.services import inbound_store
+from social.outbox import queue
+from social.outbox import send as outbox_send
 from tickets import services as tickets
 from tickets.models import Incident
 
@@ -70,7 +71,7 @@ def the_acknowledgement() -> SocialMessage:
 
 
 def send(message: SocialMessage) -> SocialMessage:
-    outbound.message_send(message_id=message.pk)
+    outbox_send.message_send(message_id=message.pk)
     message.refresh_from_db()
     return message
 
@@ -170,7 +171,7 @@ def test_a_messenger_timeout_fails_for_the_agent_to_decide(page, graph):
     posts = [call for call in graph.calls if call.request.method == "POST"]
     assert len(posts) == 1
 
-    outbound.message_retry(message=ack)
+    queue.message_retry(message=ack)
     ack.refresh_from_db()
     assert (ack.state, ack.attempts) == (MessageState.QUEUED, 0)
 
@@ -236,9 +237,9 @@ def test_messenger_answers_only_within_24_hours(page, graph):
 def test_the_sweeper_finds_due_messages(page):
     visitor_post()
     ack = the_acknowledgement()
-    assert outbound.due_messages() == [ack.pk]
+    assert outbox_send.due_messages() == [ack.pk]
     SocialMessage.objects.filter(pk=ack.pk).update(next_attempt_at=timezone.now() + timedelta(minutes=1))
-    assert outbound.due_messages() == []
+    assert outbox_send.due_messages() == []
 
 
 def test_an_unconfigured_account_keeps_messages_queued(graph):

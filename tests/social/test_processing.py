@@ -8,8 +8,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from social import processing
 from social.events import SHARDS, Action, Kind, ParsedEvent
+from social.inbox import batch, claim, replay
+from social.inbox.store import inbound_store
 from social.models import (
     Direction,
     InboundEvent,
@@ -19,7 +20,6 @@ from social.models import (
     SocialIdentity,
     SocialMessage,
 )
-from social.services import inbound_store
 from tickets import services as tickets
 from tickets.models import Comment, Event, EventKind, Incident, IncidentStatus
 
@@ -76,7 +76,7 @@ def deliver(*events: ParsedEvent) -> list[int]:
 
 def drain() -> None:
     for shard in range(SHARDS):
-        while processing.process_pending(shard=shard):
+        while claim.process_pending(shard=shard):
             pass
 
 
@@ -107,9 +107,9 @@ def test_a_mention_opens_an_incident_acknowledged_with_its_number():
 
 
 def test_a_long_text_makes_a_title_cut_at_a_word():
-    title = processing.title_from("@desk " + "word " * 40, fallback="x")
+    title = batch.title_from("@desk " + "word " * 40, fallback="x")
     assert len(title) <= 81 and title.endswith("…") and "@desk" not in title
-    assert processing.title_from("@desk", fallback="Message from Jess on X") == "Message from Jess on X"
+    assert batch.title_from("@desk", fallback="Message from Jess on X") == "Message from Jess on X"
 
 
 def test_a_direct_message_opens_an_incident_answered_by_direct_message():
@@ -346,14 +346,14 @@ def test_processing_twice_makes_one_incident():
 
 
 def test_a_failing_event_is_retried_with_backoff_then_parked_and_others_go_through(monkeypatch):
-    real_create = processing._Batch._create
+    real_create = batch.Batch._create
 
     def explode_on_t2(self, event, parsed):
         if parsed.external_id == "t2":
             raise RuntimeError("boom")
         return real_create(self, event, parsed)
 
-    monkeypatch.setattr(processing._Batch, "_create", explode_on_t2)
+    monkeypatch.setattr(batch.Batch, "_create", explode_on_t2)
     deliver(tweet("t1"), tweet("t2", author="43", handle="@kim"))
 
     assert Incident.objects.count() == 1  # t1 went through
@@ -362,14 +362,14 @@ def test_a_failing_event_is_retried_with_backoff_then_parked_and_others_go_throu
     assert "boom" in failing.last_error and failing.next_attempt_at > timezone.now()
     assert not SocialMessage.objects.filter(external_id="t2").exists()  # nothing half-saved
 
-    for _ in range(processing.MAX_ATTEMPTS):
+    for _ in range(claim.MAX_ATTEMPTS):
         InboundEvent.objects.filter(pk=failing.pk).update(next_attempt_at=timezone.now())
         drain()
     failing.refresh_from_db()
-    assert failing.state == InboundState.FAILED and failing.attempts == processing.MAX_ATTEMPTS
+    assert failing.state == InboundState.FAILED and failing.attempts == claim.MAX_ATTEMPTS
 
-    monkeypatch.setattr(processing._Batch, "_create", real_create)
-    assert processing.events_replay(event_ids=[failing.pk]) == 1
+    monkeypatch.setattr(batch.Batch, "_create", real_create)
+    assert replay.events_replay(event_ids=[failing.pk]) == 1
     drain()
     assert Incident.objects.count() == 2
 
@@ -387,7 +387,7 @@ def test_a_batch_takes_a_constant_number_of_queries():
         inbound_store(events=events)
         InboundEvent.objects.update(shard=0)  # one shard, one batch
         with CaptureQueriesContext(connection) as queries:
-            processing.process_pending(shard=0)
+            claim.process_pending(shard=0)
         return len(queries)
 
     queries_for(1, 500)  # warm-up: the accounts of the environment are synced once per process

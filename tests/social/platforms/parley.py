@@ -27,8 +27,8 @@ from social import platforms
 from social.accounts import webhook_secrets
 from social.errors import OutcomeUnknown, Rejected, TemporaryFailure
 from social.events import Action, Kind, ParsedEvent
+from social.inbox.receive import receive
 from social.payloads import id_at, json_object, list_at, object_at, optional_id_at, text_at, time_at
-from social.webhooks import receive
 
 CHANNEL = "parley"
 API = "https://api.parley.test/v1"

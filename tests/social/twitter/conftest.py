@@ -13,9 +13,9 @@ API = "https://api.twitter.com/2"  # the host tweepy 4.17 calls
 
 @pytest.fixture(autouse=True)
 def _processing_not_enqueued(monkeypatch):
-    # Turning stored events into incidents is social.processing's work, tested with it; these
+    # Turning stored events into incidents is social.inbox's work, tested with it; these
     # tests stop at the stored InboundEvent rows.
-    monkeypatch.setattr("social.services._enqueue_processing", lambda shards: None)
+    monkeypatch.setattr("social.inbox.store._enqueue_processing", lambda shards: None)
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""The part of every platform's webhook that is the same: refuse what is too big, not
+"""Receiving a webhook delivery: the part of every platform's webhook that is the same: refuse what is too big, not
 authentic or malformed (nothing is stored), store the rest, answer at once.
 
 A platform's view (`social.<platform>.views`) supplies how to authenticate a delivery (a
@@ -12,8 +12,8 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, JsonResponse
 
-from .events import InvalidPayload, ParsedEvent
-from .services import inbound_store
+from ..events import InvalidPayload, ParsedEvent
+from .store import inbound_store
 
 logger = logging.getLogger(__name__)
 
