@@ -186,6 +186,9 @@ class SocialMessage(models.Model):
     parts = models.JSONField(default=list, blank=True)  # X threads: the external id of each part sent
     attempts = models.PositiveSmallIntegerField(default=0)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
+    # Held by the worker attempting it until then (social.outbox.claim); its value is the
+    # lease's token: only the holder writes the attempt's outcome.
+    leased_until = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

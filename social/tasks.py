@@ -94,9 +94,9 @@ def send_outbound_many(message_ids: list[int]) -> int:
 @shared_task(ignore_result=True)
 def sweep_outbox() -> int:
     """Re-enqueue outbound messages whose next attempt is due."""
-    from .outbox import queue, send  # services inside the task: they import this module
+    from .outbox import claim, queue  # services inside the task: they import this module
 
-    due = send.due_messages()
+    due = claim.due_messages()
     if due:
         queue.enqueue_sending(due)
     return len(due)

@@ -92,8 +92,9 @@ def test_a_signed_delivery_travels_from_the_webhook_to_the_agents_answer(desk, p
     assert (answer.state, answer.external_id, answer.in_reply_to) == (MessageState.SENT, "p-101", "p-2")
     assert json.loads(answered.calls[0].request.body)["text"] == "Please step away, we are on our way."
 
-    # The platform was called for each step, and for nothing else.
+    # The platform was called for each step, and for nothing else, outside any transaction.
     assert [name for name, _ in parley.calls] == ["webhook", "rule_violation", "send"] * 2
+    assert not any(in_transaction for _, in_transaction in parley.calls)
 
 
 def test_its_messages_show_on_the_pages_under_its_badge(desk, parley_api, client, agent):
