@@ -21,7 +21,7 @@ from tickets.access import is_agent
 from . import platforms
 from .access import may_replay_events
 from .accounts import TOKEN_FIELDS, account_save
-from .acknowledgements import PLACEHOLDERS, acknowledgement_text_check
+from .acknowledgements import BRACES_HELP, PLACEHOLDERS, acknowledgement_text_check
 from .inbox.replay import events_replay
 from .models import (
     AcknowledgementTemplate,
@@ -336,7 +336,8 @@ class AcknowledgementTemplateForm(forms.ModelForm):
         help_texts = {
             "text": "Posted when a message opens an incident. "
             + " and ".join(f"{{{name}}}" for name in PLACEHOLDERS)
-            + " are replaced by the incident's number and the person's name; write {{ or }} for a brace."
+            + f" are replaced by the incident's number and the person's name; {BRACES_HELP}"
+            + " (so {{number}} is posted as {number})."
         }
 
     def clean(self):

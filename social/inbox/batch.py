@@ -30,6 +30,7 @@ from tickets.models import Comment, Contact, Incident, IncidentStatus
 
 from .. import platforms
 from ..accounts import configured_accounts
+from ..acknowledgements import DEFAULT_ACKNOWLEDGEMENT, acknowledgement_fill
 from ..events import ANSWER_KIND, Action, Kind, ParsedEvent
 from ..models import (
     AcknowledgementTemplate,
@@ -48,7 +49,6 @@ from .redact import redact_message
 # A reply whose parent is still waiting in the inbox waits for it, this long at most.
 PARENT_WAIT = timedelta(seconds=30)
 REDACTED = tickets.REDACTED_TEXT
-DEFAULT_ACKNOWLEDGEMENT = "Thanks {name}, we're on it: your incident is {number}. Reply here to add details."
 _LEADING_HANDLES = re.compile(r"^(?:\s*@\w+)+\s*")
 
 
@@ -359,7 +359,7 @@ class Batch:
 
     def _acknowledge(self, message: SocialMessage, incident: Incident, identity: SocialIdentity) -> None:
         template = self.templates.get(message.channel, DEFAULT_ACKNOWLEDGEMENT)
-        text = template.replace("{number}", incident.number).replace("{name}", identity.contact.name)
+        text = acknowledgement_fill(template, number=incident.number, name=identity.contact.name)
         self.acknowledgements.append(
             SocialMessage(
                 channel=message.channel,

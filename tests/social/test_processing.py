@@ -12,6 +12,7 @@ from social.events import SHARDS, Action, Kind, ParsedEvent
 from social.inbox import batch, claim, replay
 from social.inbox.store import inbound_store
 from social.models import (
+    AcknowledgementTemplate,
     Direction,
     InboundEvent,
     InboundState,
@@ -104,6 +105,13 @@ def test_a_mention_opens_an_incident_acknowledged_with_its_number():
     assert ack.kind == Kind.REPLY and ack.in_reply_to == "t1" and ack.incident == incident
     assert incident.number in ack.text
     assert ack.state == MessageState.QUEUED
+
+
+def test_the_acknowledgement_posts_a_double_brace_as_one(accounts):
+    AcknowledgementTemplate.objects.filter(channel="twitter").update(text="{{{number}}} {name}: on it {{}}")
+    deliver(tweet("t1"))
+    ack = SocialMessage.objects.get(direction=Direction.OUTBOUND)
+    assert ack.text == f"{{{Incident.objects.get().number}}} Jess: on it {{}}"
 
 
 def test_a_long_text_makes_a_title_cut_at_a_word():

@@ -14,10 +14,9 @@ from django.urls import NoReverseMatch, reverse
 
 from social import platforms
 from social.accounts import TOKEN_FIELDS
-from social.acknowledgements import acknowledgement_text_check
+from social.acknowledgements import DEFAULT_ACKNOWLEDGEMENT, acknowledgement_text_check
 from social.admin import account_form
 from social.events import Kind
-from social.inbox.batch import DEFAULT_ACKNOWLEDGEMENT
 from social.models import InboundEvent, SocialAccount, SocialMessage
 from social.templatetags.social_tags import channel_badge, original_link_label
 from tickets.models import Channel, Incident
