@@ -9,6 +9,16 @@ import responses
 from ..factories import SocialAccountFactory
 
 API = "https://api.twitter.com/2"  # the host tweepy 4.17 calls
+WORDS = "The mail server is back and queued messages are being delivered now, thanks for waiting."
+
+
+def long_text(parts_worth: float) -> str:
+    """Words enough for about `parts_worth` posts."""
+    words, length = [], 0
+    while length < 280 * parts_worth:
+        words.append(WORDS.split()[len(words) % len(WORDS.split())])
+        length += len(words[-1]) + 1
+    return " ".join(words)
 
 
 @pytest.fixture(autouse=True)
