@@ -43,7 +43,6 @@ class ChannelsType(ChoicesType):
         return [*super().choices, *registered_channels()]
 
     def __getattr__(cls, name):
-        registered = dict(_registered)
-        if name.isupper() and name.lower() in registered:
+        if name.isupper() and name.lower() in _registered:
             return name.lower()
         raise AttributeError(name)

@@ -104,6 +104,11 @@ def claim(*, message_id: int, now: datetime | None = None) -> Claim | None:
     return Claim(message=message, lease=message.leased_until)
 
 
+def backoff(attempts: int) -> timedelta:
+    """How long to wait after the n-th failed attempt: 30 s, doubling, at most an hour."""
+    return timedelta(seconds=min(30 * 2 ** max(attempts - 1, 0), 3600))
+
+
 def hold_reason(account: SocialAccount | None, now: datetime) -> str:
     """Why nothing can be sent from this account now ("" when it can)."""
     if account is None:

@@ -16,7 +16,7 @@ from django.utils import timezone
 from ..errors import SendError
 from ..models import SocialAccount
 from ..platforms import Platform
-from .claim import Claim
+from .claim import Claim, backoff
 
 CANNOT_TELL = (
     "An attempt was interrupted and the platform cannot tell whether it went out; "
@@ -24,7 +24,7 @@ CANNOT_TELL = (
 )
 
 
-def reconcile(claim: Claim, *, account: SocialAccount, platform: Platform, backoff) -> str:
+def reconcile(claim: Claim, *, account: SocialAccount, platform: Platform) -> str:
     """The message's state once settled ("" when it is to be sent now)."""
     if platform.capabilities.idempotent_send:
         return ""

@@ -17,7 +17,7 @@ from django.utils import timezone
 from .. import platforms
 from ..errors import OutcomeUnknown, RateLimited, Rejected, SendError, TokenInvalid
 from ..models import Direction, MessageState, SocialAccount, SocialMessage
-from .claim import SENDABLE, Claim, claim, hold_reason
+from .claim import SENDABLE, Claim, backoff, claim, hold_reason
 from .reconcile import reconcile
 
 logger = logging.getLogger(__name__)
@@ -25,10 +25,6 @@ logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 6
 # Waiting for credentials or a new token: look again this often.
 RECHECK = timedelta(minutes=5)
-
-
-def backoff(attempts: int) -> timedelta:
-    return timedelta(seconds=min(30 * 2 ** max(attempts - 1, 0), 3600))
 
 
 def messages_send(*, message_ids: list[int]) -> int:
@@ -86,7 +82,7 @@ def message_send(*, message_id: int) -> str:
         return message.state
     platform = platforms.get(message.channel)
     if message.state == MessageState.SENDING:
-        outcome = reconcile(held, account=account, platform=platform, backoff=backoff)
+        outcome = reconcile(held, account=account, platform=platform)
         if outcome:
             return outcome
     violation = _rule_violation(message, account, platform.client)
