@@ -48,8 +48,8 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from social import services  # noqa: E402
 from social.events import SHARDS, Kind, ParsedEvent  # noqa: E402
+from social.inbox import store  # noqa: E402
 from social.models import InboundEvent, InboundState, SocialAccount  # noqa: E402
 from tickets.models import Event, EventKind, Incident  # noqa: E402
 
@@ -155,7 +155,7 @@ def tweet_payload(n: int, *, reply_to: int | None = None, sent_at: datetime | No
 def drain(args) -> None:
     reset()
     now = timezone.now()
-    services._enqueue_processing = lambda shards: None  # a backlog: stored, nobody told
+    store._enqueue_processing = lambda shards: None  # a backlog: stored, nobody told
     started = time.monotonic()
     chunk = []
     for n in range(1, args.events + 1):
@@ -203,9 +203,9 @@ def drain(args) -> None:
             )
         chunk.append(event)
         if len(chunk) == 5000:
-            services.inbound_store(events=chunk, source="bench")
+            store.inbound_store(events=chunk, source="bench")
             chunk = []
-    services.inbound_store(events=chunk, source="bench")
+    store.inbound_store(events=chunk, source="bench")
     print(f"stored {args.events:,} events in {time.monotonic() - started:.1f} s")
 
     process = worker(args.concurrency)

@@ -1,9 +1,10 @@
-"""Which X accounts and Facebook pages the desk answers for.
+"""Which accounts the desk answers for, on every platform.
 
-The default account of each platform comes from the environment (TWITTER_*, FACEBOOK_*) and is
-kept as a row like those added in the admin, so messages, polling cursors and token errors
-have one place to live. `sync_environment_accounts()` writes the environment's values over
-the row on start-up (migrate, worker and web start) and whenever it is asked for.
+The default account of each platform comes from the environment: the settings its declaration
+names (`social.platforms`: TWITTER_ACCOUNT_ID and the rest for X...). It is kept as a row like
+those added in the admin, so messages, polling cursors and token errors have one place to
+live. `sync_environment_accounts()` writes the environment's values over the row on start-up
+(migrate, worker and web start) and whenever it is asked for.
 """
 
 import time
@@ -14,38 +15,30 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from tickets.models import Channel
-
+from . import platforms
+from .crypto import EncryptedTextField
 from .models import SocialAccount
+
+# Every encrypted field of an account: the platforms' credentials live in them.
+TOKEN_FIELDS = tuple(f.name for f in SocialAccount._meta.get_fields() if isinstance(f, EncryptedTextField))
 
 
 def _environment_accounts() -> list[dict]:
+    """The values of each platform's default account, for the platforms whose settings name one."""
     accounts = []
-    if settings.TWITTER_ACCOUNT_ID:
+    for platform in platforms.registered():
+        declared = platform.default_account
+        external_id = getattr(settings, declared.external_id, "")
+        if not external_id:
+            continue
         accounts.append(
             {
-                "channel": Channel.TWITTER,
-                "external_id": settings.TWITTER_ACCOUNT_ID,
-                "handle": settings.TWITTER_HANDLE,
-                "consumer_key": settings.TWITTER_CONSUMER_KEY,
-                "consumer_secret": settings.TWITTER_CONSUMER_SECRET,
-                "bearer_token": settings.TWITTER_BEARER_TOKEN,
-                "access_token": settings.TWITTER_ACCESS_TOKEN,
-                "access_token_secret": settings.TWITTER_ACCESS_TOKEN_SECRET,
-                "self_serve_tier": settings.TWITTER_SELF_SERVE_TIER,
-                "poll_enabled": settings.TWITTER_POLL,
-            }
-        )
-    if settings.FACEBOOK_PAGE_ID:
-        accounts.append(
-            {
-                "channel": Channel.FACEBOOK,
-                "external_id": settings.FACEBOOK_PAGE_ID,
-                "handle": settings.FACEBOOK_PAGE_NAME,
-                "app_secret": settings.FACEBOOK_APP_SECRET,
-                "verify_token": settings.FACEBOOK_VERIFY_TOKEN,
-                "page_access_token": settings.FACEBOOK_PAGE_ACCESS_TOKEN,
-                "poll_enabled": settings.FACEBOOK_POLL,
+                "channel": platform.channel,
+                "external_id": external_id,
+                "handle": getattr(settings, declared.handle, ""),
+                **{credential.field: getattr(settings, credential.setting, "") for credential in platform.credentials},
+                **{name: getattr(settings, setting) for name, setting in declared.options},
+                "poll_enabled": getattr(settings, declared.poll, False),
             }
         )
     return accounts
@@ -63,7 +56,7 @@ def sync_environment_accounts() -> list[SocialAccount]:
                 if getattr(account, name) != value:
                     setattr(account, name, value)
                     changed = True
-                    if name in ("access_token", "page_access_token", "bearer_token"):
+                    if name in TOKEN_FIELDS:
                         account.token_error = ""  # a new token deserves a new chance
             if changed:
                 account.save()
@@ -128,18 +121,6 @@ def webhook_secrets(channel: str, field: str) -> list[str]:
 @receiver(post_delete, sender=SocialAccount, dispatch_uid="social.accounts.deleted")
 def clear_webhook_secrets(**kwargs) -> None:
     _secrets.clear()
-
-
-TOKEN_FIELDS = (
-    "consumer_key",
-    "consumer_secret",
-    "bearer_token",
-    "access_token",
-    "access_token_secret",
-    "app_secret",
-    "verify_token",
-    "page_access_token",
-)
 
 
 def account_save(

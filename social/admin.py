@@ -18,9 +18,11 @@ from django.utils.text import Truncator
 
 from tickets.access import is_agent
 
+from . import platforms
 from .access import may_replay_events
 from .accounts import TOKEN_FIELDS, account_save
-from .acknowledgements import PLACEHOLDERS, acknowledgement_text_check
+from .acknowledgements import BRACES_HELP, PLACEHOLDERS, acknowledgement_text_check
+from .inbox.replay import events_replay
 from .models import (
     AcknowledgementTemplate,
     Direction,
@@ -31,17 +33,7 @@ from .models import (
     SocialIdentity,
     SocialMessage,
 )
-
-TOKEN_LABELS = {
-    "consumer_key": "X consumer key (API key)",
-    "consumer_secret": "X consumer secret (API key secret)",
-    "bearer_token": "X bearer token",
-    "access_token": "X access token",
-    "access_token_secret": "X access token secret",
-    "app_secret": "Facebook app secret",
-    "verify_token": "Facebook webhook verify token",
-    "page_access_token": "Facebook page access token",
-}
+from .outbox.queue import message_retry
 
 
 def pretty_json(value) -> str:
@@ -68,10 +60,20 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 # --- accounts ---------------------------------------------------------------------------------
 
 
-def _token_field(name: str) -> forms.CharField:
+def credential_labels() -> dict[str, str]:
+    """Every account field a platform keeps a credential in, with its label, in the order of
+    the registry (a field two platforms use is labelled by the first)."""
+    labels: dict[str, str] = {}
+    for platform in platforms.registered():
+        for credential in platform.credentials:
+            labels.setdefault(credential.field, credential.label)
+    return labels
+
+
+def _token_field(label: str) -> forms.CharField:
     return forms.CharField(
         required=False,
-        label=TOKEN_LABELS[name],
+        label=label,
         widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
     )
 
@@ -79,23 +81,8 @@ def _token_field(name: str) -> forms.CharField:
 class SocialAccountForm(forms.ModelForm):
     """Each token is a password field that starts empty: typing replaces the stored value,
     leaving it blank keeps it, and "Forget" erases it. The token fields are not the model's
-    (the admin excludes those), so the form never writes them: `account_save` does."""
-
-    consumer_key = _token_field("consumer_key")
-    consumer_secret = _token_field("consumer_secret")
-    bearer_token = _token_field("bearer_token")
-    access_token = _token_field("access_token")
-    access_token_secret = _token_field("access_token_secret")
-    app_secret = _token_field("app_secret")
-    verify_token = _token_field("verify_token")
-    page_access_token = _token_field("page_access_token")
-    forget = forms.MultipleChoiceField(
-        required=False,
-        choices=[(name, TOKEN_LABELS[name]) for name in TOKEN_FIELDS],
-        widget=forms.CheckboxSelectMultiple,
-        label="Forget these tokens",
-        help_text="Erase the stored value of each token ticked.",
-    )
+    (the admin excludes those), so the form never writes them: `account_save` does. They are
+    made for the credentials the platforms declare, by `account_form()`."""
 
     class Meta:
         model = SocialAccount
@@ -103,19 +90,39 @@ class SocialAccountForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in TOKEN_FIELDS:
+        hints = [platform.handle_hint for platform in platforms.registered() if platform.handle_hint]
+        if hints:
+            self.fields["handle"].help_text = f"{', '.join(hints)}."
+        for name in self.token_names():
             stored = bool(self.instance.pk and getattr(self.instance, name))
             self.fields[name].help_text = "A value is stored: leave blank to keep it." if stored else "Not set."
+
+    def token_names(self) -> list[str]:
+        return [name for name in self.fields if name in TOKEN_FIELDS]
 
     def clean(self):
         data = super().clean()
         both = [name for name in data.get("forget", []) if data.get(name)]
         if both:
-            raise ValidationError(f"Either type a new {TOKEN_LABELS[both[0]]} or forget it, not both.")
+            raise ValidationError(f"Either type a new {self.fields[both[0]].label} or forget it, not both.")
         return data
 
     def tokens(self) -> dict[str, str]:
-        return {name: self.cleaned_data.get(name, "") for name in TOKEN_FIELDS}
+        return {name: self.cleaned_data.get(name, "") for name in self.token_names()}
+
+
+def account_form() -> type[SocialAccountForm]:
+    """The account form with a password field for each credential the platforms declare."""
+    labels = credential_labels()
+    fields: dict[str, forms.Field] = {name: _token_field(label) for name, label in labels.items()}
+    fields["forget"] = forms.MultipleChoiceField(
+        required=False,
+        choices=list(labels.items()),
+        widget=forms.CheckboxSelectMultiple,
+        label="Forget these tokens",
+        help_text="Erase the stored value of each token ticked.",
+    )
+    return type("SocialAccountForm", (SocialAccountForm,), fields)
 
 
 @admin.register(SocialAccount)
@@ -126,21 +133,33 @@ class SocialAccountAdmin(admin.ModelAdmin):
     list_filter = ("channel", "active")
     search_fields = ("handle", "external_id")
     readonly_fields = ("token_error", "token_error_at", "rate_limited_until", "polled_at", "poll_cursor")
-    fieldsets = (
-        (None, {"fields": ("channel", "external_id", "handle", "active")}),
-        (
-            "X (Twitter)",
-            {
-                "fields": ("consumer_key", "consumer_secret", "bearer_token", "access_token", "access_token_secret"),
-                "description": "Accounts named in the environment (TWITTER_*, FACEBOOK_*) take its values "
-                "again at each start; change those there.",
-            },
-        ),
-        ("Facebook", {"fields": ("app_secret", "verify_token", "page_access_token")}),
-        ("Forget", {"fields": ("forget",), "classes": ("collapse",)}),
-        ("Reading and limits", {"fields": ("self_serve_tier", "poll_enabled", "poll_cursor", "polled_at")}),
-        ("State", {"fields": ("token_error", "token_error_at", "rate_limited_until")}),
-    )
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        kwargs["form"] = account_form()
+        return super().get_form(request, obj, change, **kwargs)
+
+    def get_fieldsets(self, request, obj=None):
+        """The account, then each platform's credentials under its name, then the rest."""
+        environment = ", ".join(platform.default_account.external_id for platform in platforms.registered())
+        credentials = []
+        shown: set[str] = set()
+        for platform in platforms.registered():
+            fields = tuple(c.field for c in platform.credentials if c.field not in shown)
+            shown.update(fields)
+            if fields:
+                credentials.append((platform.label, {"fields": fields}))
+        if credentials:
+            credentials[0][1]["description"] = (
+                f"Accounts named in the environment ({environment}) take its values again at each start; "
+                "change those there."
+            )
+        return (
+            (None, {"fields": ("channel", "external_id", "handle", "active")}),
+            *credentials,
+            ("Forget", {"fields": ("forget",), "classes": ("collapse",)}),
+            ("Reading and limits", {"fields": ("self_serve_tier", "poll_enabled", "poll_cursor", "polled_at")}),
+            ("State", {"fields": ("token_error", "token_error_at", "rate_limited_until")}),
+        )
 
     def get_queryset(self, request):
         # The list shows no token: leave them encrypted.
@@ -212,8 +231,6 @@ class InboundEventAdmin(ReadOnlyAdmin):
 
     @admin.action(description="Replay the selected failed events", permissions=["replay"])
     def replay(self, request: HttpRequest, queryset: QuerySet[InboundEvent]):
-        from .processing import events_replay  # on use: the admin loads without the pipeline
-
         failed = list(queryset.filter(state=InboundState.FAILED).values_list("pk", flat=True))
         skipped = queryset.count() - len(failed)
         count = events_replay(event_ids=failed) if failed else 0
@@ -296,8 +313,6 @@ class SocialMessageAdmin(ReadOnlyAdmin):
 
     @admin.action(description="Retry the delivery of the selected failed messages", permissions=["retry"])
     def retry(self, request: HttpRequest, queryset: QuerySet[SocialMessage]):
-        from .outbound import message_retry  # on use: the admin loads without the pipeline
-
         retried, refused = 0, []
         for message in queryset.filter(direction=Direction.OUTBOUND, state=MessageState.FAILED):
             try:
@@ -321,7 +336,8 @@ class AcknowledgementTemplateForm(forms.ModelForm):
         help_texts = {
             "text": "Posted when a message opens an incident. "
             + " and ".join(f"{{{name}}}" for name in PLACEHOLDERS)
-            + " are replaced by the incident's number and the person's name; write {{ or }} for a brace."
+            + f" are replaced by the incident's number and the person's name; {BRACES_HELP}"
+            + " (so {{number}} is posted as {number})."
         }
 
     def clean(self):

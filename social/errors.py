@@ -1,4 +1,4 @@
-"""What a platform's outbound client raises; `social.outbound` decides what each one means
+"""What a platform's outbound client raises; `social.outbox.send` decides what each one means
 for the message (retry later, wait for the rate limit, fail with the reason, reconcile)."""
 
 from datetime import datetime

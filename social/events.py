@@ -61,8 +61,8 @@ ANSWER_KIND = {
 
 @dataclass
 class ParsedEvent:
-    channel: str  # "twitter" or "facebook" (tickets.models.Channel)
-    account_id: str  # the X user id or Facebook page id the event was delivered for
+    channel: str  # a platform of social.platforms: "twitter"
+    account_id: str  # the platform's id of the account it was delivered for: the X user id, the page id
     external_id: str  # the platform's id of the message: tweet id, DM event id, post_id/comment_id, mid
     action: str = Action.CREATE
     kind: str = Kind.OTHER

@@ -3,9 +3,11 @@
 from urllib.parse import urlencode
 
 from django import forms
+from django.utils.choices import CallableChoiceIterator
 
+from . import platforms
 from .events import Kind
-from .models import SOCIAL_CHANNELS, MessageState
+from .models import MessageState
 from .selectors import INBOX_DIRECTIONS, InboxFilters
 
 
@@ -14,7 +16,9 @@ class InboxFilterForm(forms.Form):
     error: a stale bookmark still opens the page."""
 
     direction = forms.ChoiceField(required=False, choices=INBOX_DIRECTIONS)
-    channel = forms.ChoiceField(required=False, choices=[("", "Any channel"), *SOCIAL_CHANNELS])
+    channel = forms.ChoiceField(
+        required=False, choices=CallableChoiceIterator(lambda: [("", "Any channel"), *platforms.channel_choices()])
+    )
     kind = forms.ChoiceField(required=False, choices=[("", "Any kind"), *Kind.CHOICES])
     state = forms.ChoiceField(required=False, choices=[("", "Any state"), *MessageState.choices])
 

@@ -1,35 +1,39 @@
 """Social channels: the accounts the desk watches, the people met there, every message in and
 out, and the raw inbound events they came from.
 
-Writes go through `social.services` (inbound), `social.processing` (events → incidents) and
-`social.outbound` (answers going back).
+Writes go through `social.inbox` (events in → incidents and comments) and `social.outbox`
+(answers going back). Every `channel` is a platform of `social.platforms`, whose choices are
+read when used: a new platform changes no migration.
 """
 
 from django.db import models
 from django.db.models import Q
 
-from tickets.models import Channel, Comment, Contact, Incident
+from tickets.models import Comment, Contact, Incident
 
+from . import platforms
 from .crypto import EncryptedTextField
 from .events import Kind
 
-SOCIAL_CHANNELS = [(Channel.TWITTER.value, Channel.TWITTER.label), (Channel.FACEBOOK.value, Channel.FACEBOOK.label)]
+# The platforms of the registry, as (channel, label) choices, for the fields of other apps
+# and the API schema's channel enum (settings.SPECTACULAR_SETTINGS). social's own fields read
+# `platforms.channel_choices` when used instead.
+SOCIAL_CHANNELS = platforms.channel_choices()
 
 
 class SocialAccount(models.Model):
-    """An X account or a Facebook page the desk answers for.
+    """An account on a platform the desk answers for (an X account, a Facebook page...).
 
     The default ones come from the environment (see `social.accounts`); more are added in the
-    admin. Tokens are encrypted at rest.
+    admin. Tokens are encrypted at rest; which of them a platform uses, and for what, its
+    declaration in `social.platforms` says.
     """
 
-    channel = models.CharField(max_length=16, choices=SOCIAL_CHANNELS)
-    # The X user id, or the Facebook page id.
+    channel = models.CharField(max_length=16, choices=platforms.channel_choices)
+    # The platform's id of the account: the X user id, the Facebook page id...
     external_id = models.CharField(max_length=64)
-    handle = models.CharField(max_length=100, blank=True, help_text="@handle on X, the page name on Facebook.")
+    handle = models.CharField(max_length=100, blank=True, help_text="How people name the account on its platform.")
     active = models.BooleanField(default=True)
-    # X: consumer key/secret (webhook signatures), bearer token (polling), access token and
-    # secret (posting). Facebook: app secret (signatures), verify token, page access token.
     consumer_key = EncryptedTextField(blank=True)
     consumer_secret = EncryptedTextField(blank=True)
     bearer_token = EncryptedTextField(blank=True)
@@ -40,7 +44,7 @@ class SocialAccount(models.Model):
     page_access_token = EncryptedTextField(blank=True)
     # X's self-serve tiers only allow replies to posts that mention or quote the account.
     self_serve_tier = models.BooleanField(default=True)
-    poll_enabled = models.BooleanField(default=False, help_text="Read mentions / the page feed on a schedule.")
+    poll_enabled = models.BooleanField(default=False, help_text="Read what is new on a schedule.")
     poll_cursor = models.CharField(max_length=100, blank=True)
     polled_at = models.DateTimeField(null=True, blank=True)
     rate_limited_until = models.DateTimeField(null=True, blank=True)
@@ -56,22 +60,22 @@ class SocialAccount(models.Model):
         return f"{self.get_channel_display()} {self.handle or self.external_id}"
 
     @property
+    def platform(self) -> platforms.Platform:
+        return platforms.get(self.channel)
+
+    @property
     def can_send(self) -> bool:
-        if self.channel == Channel.TWITTER:
-            return bool(self.consumer_key and self.consumer_secret and self.access_token and self.access_token_secret)
-        return bool(self.page_access_token)
+        return self.platform.can_send(self)
 
     @property
     def missing_credentials(self) -> str:
-        if self.channel == Channel.TWITTER:
-            return "No X access token is configured (TWITTER_ACCESS_TOKEN and TWITTER_ACCESS_TOKEN_SECRET)."
-        return "No Facebook page access token is configured (FACEBOOK_PAGE_ACCESS_TOKEN)."
+        return self.platform.missing_credentials(self)
 
 
 class SocialIdentity(models.Model):
     """Somebody on a platform, and the contact they are to the desk."""
 
-    channel = models.CharField(max_length=16, choices=SOCIAL_CHANNELS)
+    channel = models.CharField(max_length=16, choices=platforms.channel_choices)
     external_id = models.CharField(max_length=64)
     handle = models.CharField(max_length=100, blank=True)
     display_name = models.CharField(max_length=200, blank=True)
@@ -98,7 +102,7 @@ class InboundEvent(models.Model):
     nothing new. Processing claims pending rows with SKIP LOCKED, in batches.
     """
 
-    channel = models.CharField(max_length=16, choices=SOCIAL_CHANNELS)
+    channel = models.CharField(max_length=16, choices=platforms.channel_choices)
     dedup_key = models.CharField(max_length=200)
     # The parsed event (social.events.ParsedEvent.to_json()), raw payload included.
     payload = models.JSONField()
@@ -148,7 +152,7 @@ class MessageState(models.TextChoices):
 class SocialMessage(models.Model):
     """A message in or out on a social channel, with its raw payload, kept for the record."""
 
-    channel = models.CharField(max_length=16, choices=SOCIAL_CHANNELS)
+    channel = models.CharField(max_length=16, choices=platforms.channel_choices)
     direction = models.CharField(max_length=8, choices=Direction.choices)
     kind = models.CharField(max_length=16, choices=Kind.CHOICES)
     # The platform's own id; for an outbound X thread, the first part's. Empty until sent.
@@ -182,6 +186,9 @@ class SocialMessage(models.Model):
     parts = models.JSONField(default=list, blank=True)  # X threads: the external id of each part sent
     attempts = models.PositiveSmallIntegerField(default=0)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
+    # Held by the worker attempting it until then (social.outbox.claim); its value is the
+    # lease's token: only the holder writes the attempt's outcome.
+    leased_until = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -216,7 +223,7 @@ class SocialMessage(models.Model):
 class AcknowledgementTemplate(models.Model):
     """What the desk answers when a message opens an incident. `{number}` and `{name}` are filled in."""
 
-    channel = models.CharField(max_length=16, choices=SOCIAL_CHANNELS, unique=True)
+    channel = models.CharField(max_length=16, choices=platforms.channel_choices, unique=True)
     text = models.TextField(
         max_length=1000,
         default="Thanks {name}, we're on it: your incident is {number}. Reply here to add details.",

@@ -4,7 +4,7 @@ from django.dispatch import receiver
 
 from tickets.signals import public_reply_created
 
-from .outbound import reply_create_for_comment
+from .outbox.queue import reply_create_for_comment
 
 
 @receiver(public_reply_created, dispatch_uid="social.reply_on_channel")

@@ -2,6 +2,10 @@
 
 Processing is per shard: a thread's messages share a shard and one worker drains a shard at
 a time (an advisory lock), so replies are handled after what they answer.
+
+The services import this module at their top, to enqueue tasks; so each task imports the
+services it runs inside its body (HackSoft's direction), and no import closes a cycle. The
+module itself imports only models and settings: a worker loads it before anything else.
 """
 
 import logging
@@ -12,7 +16,8 @@ from django.conf import settings
 from django.db.models import Min
 from django.utils import timezone
 
-from . import outbound, processing, services
+from . import platforms
+from .accounts import accounts_of
 from .events import SHARDS
 from .models import InboundEvent, InboundState
 
@@ -23,10 +28,12 @@ logger = logging.getLogger(__name__)
 def process_inbox(shard: int) -> int:
     """Drain `shard`'s backlog. If another worker holds the shard, it will see ours too; if
     it was just finishing, we come back in a moment rather than wait here."""
-    services.drain_flag_clear(shard)  # before claiming: see social.services
+    from .inbox import claim, store  # services inside the task: they import this module
+
+    store.drain_flag_clear(shard)  # before claiming: see social.inbox.store
     handled = 0
     while True:
-        done = processing.process_pending(shard=shard, batch_size=settings.SOCIAL_BATCH_SIZE)
+        done = claim.process_pending(shard=shard, batch_size=settings.SOCIAL_BATCH_SIZE)
         handled += done
         # A partial batch means the backlog is drained: stop, and let the shards queued
         # behind this one have the worker. What arrives next has published its own task.
@@ -72,32 +79,39 @@ def sweep_inbox() -> list[int]:
 
 @shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
 def send_outbound(message_id: int) -> str:
-    return outbound.message_send(message_id=message_id)
+    from .outbox import send  # services inside the task: they import this module
+
+    return send.message_send(message_id=message_id)
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
 def send_outbound_many(message_ids: list[int]) -> int:
-    return outbound.messages_send(message_ids=message_ids)
+    from .outbox import send  # services inside the task: they import this module
+
+    return send.messages_send(message_ids=message_ids)
 
 
 @shared_task(ignore_result=True)
 def sweep_outbox() -> int:
     """Re-enqueue outbound messages whose next attempt is due."""
-    due = outbound.due_messages()
+    from .outbox import claim, queue  # services inside the task: they import this module
+
+    due = claim.due_messages()
     if due:
-        outbound.enqueue_sending(due)
+        queue.enqueue_sending(due)
     return len(due)
 
 
 @shared_task(ignore_result=True)
 def poll_accounts() -> int:
     """Poll every account that has polling on (accounts without webhooks)."""
-    from .accounts import accounts_of
-    from .polling import poll_account
+    from .inbox.poll import poll_account  # services inside the task: they import this module
 
     polled = 0
-    for channel in ("twitter", "facebook"):
-        for account in accounts_of(channel):
+    for platform in platforms.registered():
+        if not platform.capabilities.polling:
+            continue
+        for account in accounts_of(platform.channel):
             if not account.poll_enabled:
                 continue
             try:

@@ -1,21 +1,24 @@
-"""The Social page (agents), the Replay of failed inbound events (managers) and the Retry of
-a failed outbound message (agents). Each view parses the request, calls one selector or
-service, and renders."""
+"""The Social page (agents), the Replay of failed inbound events (managers), the Retry of a
+failed outbound message (agents), and the platforms' webhooks. Each view parses the request,
+calls one selector or service, and renders."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from servicedesk.redirects import back_to
 from tickets.decorators import agent_required
 
-from . import selectors
+from . import platforms, selectors
 from .access import may_replay_events
 from .forms import InboxFilterForm, ReplayForm
+from .inbox import replay as inbox_replay
 from .models import SocialMessage
+from .outbox import queue as outbox_queue
 
 INBOX_PAGE_SIZE = 50
 FAILED_EVENTS_SHOWN = 20
@@ -65,9 +68,7 @@ def events_replay(request: HttpRequest) -> HttpResponse:
             for error in errors:
                 messages.error(request, error)
         return redirect(back)
-    from .processing import events_replay as replay  # on use: the page loads without the pipeline
-
-    count = replay(event_ids=form.cleaned_data["event_ids"])
+    count = inbox_replay.events_replay(event_ids=form.cleaned_data["event_ids"])
     if count:
         messages.success(request, f"{count} event{'s' if count != 1 else ''} queued for processing again.")
     else:
@@ -85,9 +86,7 @@ def message_retry(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         if not selectors.is_retryable(message):
             raise ValidationError("Only an outbound message whose delivery failed can be retried.")
-        from .outbound import message_retry as retry  # on use: the page loads without the pipeline
-
-        retry(message=message, actor=request.user)
+        outbox_queue.message_retry(message=message, actor=request.user)
     except ValidationError as failure:
         error = " ".join(failure.messages)
     message = selectors.message_get(pk=pk)
@@ -112,3 +111,13 @@ def _render_message(request: HttpRequest, message: SocialMessage, *, partial: st
         return render(request, "social/_inbox_row.html", {**context, "message": message})
     item = selectors.TimelineMessage(message=message, for_agent=True)
     return render(request, "social/_timeline_message.html", {**context, "item": item})
+
+
+@csrf_exempt  # platforms sign or authenticate their deliveries; they send no CSRF token
+def webhook(request: HttpRequest, channel: str) -> HttpResponse:
+    """/social/webhooks/<channel>/: the platform's own webhook view (its handshake and its
+    deliveries), for every platform that declares a webhook."""
+    platform = platforms.find(channel)
+    if platform is None or not platform.capabilities.webhook:
+        raise Http404("No platform takes webhook deliveries at this address.")
+    return platform.client.webhook(request)

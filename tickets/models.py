@@ -9,6 +9,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Case, Q, Value, When
 
+from .channels import ChannelsType
+
 
 class NeverDeletedQuerySet(models.QuerySet):
     """Incidents, problems, comments and events are records: they are never deleted."""
@@ -186,11 +188,17 @@ SLA_RUNNING_STATUSES = frozenset({IncidentStatus.NEW, IncidentStatus.IN_PROGRESS
 OPEN_STATUSES = frozenset({IncidentStatus.NEW, IncidentStatus.IN_PROGRESS, IncidentStatus.ON_HOLD})
 
 
-class Channel(models.TextChoices):
+class Channel(models.TextChoices, metaclass=ChannelsType):
+    """How an incident came in. tickets serves these two itself; other apps register theirs."""
+
     WEB = "web", "Web"
     API = "api", "API"
-    TWITTER = "twitter", "X (Twitter)"
-    FACEBOOK = "facebook", "Facebook"
+
+
+def channel_choices() -> list[tuple[str, str]]:
+    """Incident.channel's choices, read when used: a channel registered later is one too, and
+    no migration changes when one is."""
+    return Channel.choices
 
 
 class Incident(NeverDeletedModel):
@@ -204,7 +212,7 @@ class Incident(NeverDeletedModel):
     priority = models.PositiveSmallIntegerField(choices=Priority.choices, default=Priority.PLANNING)
     service = models.ForeignKey(Service, null=True, blank=True, on_delete=models.PROTECT, related_name="incidents")
     category = models.ForeignKey(Category, null=True, blank=True, on_delete=models.PROTECT, related_name="incidents")
-    channel = models.CharField(max_length=16, choices=Channel.choices, default=Channel.WEB)
+    channel = models.CharField(max_length=16, choices=channel_choices, default=Channel.WEB)
     reporter = models.ForeignKey(Contact, on_delete=models.PROTECT, related_name="incidents")
     assignment_group = models.ForeignKey(
         SupportGroup, null=True, blank=True, on_delete=models.PROTECT, related_name="incidents"

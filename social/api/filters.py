@@ -2,14 +2,16 @@
 
 import django_filters
 from django.db.models import QuerySet
+from django.utils.choices import CallableChoiceIterator
 
+from .. import platforms
 from ..events import Kind
-from ..models import SOCIAL_CHANNELS, Direction, MessageState, SocialMessage
+from ..models import Direction, MessageState, SocialMessage
 
 
 class SocialMessageFilter(django_filters.FilterSet):
     channel = django_filters.MultipleChoiceFilter(
-        choices=SOCIAL_CHANNELS, distinct=False, help_text="Repeat for several."
+        choices=CallableChoiceIterator(platforms.channel_choices), distinct=False, help_text="Repeat for several."
     )
     direction = django_filters.ChoiceFilter(choices=Direction.choices)
     kind = django_filters.MultipleChoiceFilter(choices=Kind.CHOICES, distinct=False, help_text="Repeat for several.")

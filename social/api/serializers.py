@@ -2,11 +2,13 @@
 through the desk's replies, never through this API."""
 
 from django.core.exceptions import ObjectDoesNotExist
+from django.utils.choices import CallableChoiceIterator
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from .. import platforms
 from ..events import Kind
-from ..models import SOCIAL_CHANNELS, Direction, MessageState, SocialMessage
+from ..models import Direction, MessageState, SocialMessage
 
 
 class AuthorSerializer(serializers.Serializer):
@@ -18,7 +20,7 @@ class AuthorSerializer(serializers.Serializer):
 
 
 class SocialMessageSerializer(serializers.ModelSerializer):
-    channel = serializers.ChoiceField(choices=SOCIAL_CHANNELS)
+    channel = serializers.ChoiceField(choices=CallableChoiceIterator(platforms.channel_choices))
     direction = serializers.ChoiceField(choices=Direction.choices)
     kind = serializers.ChoiceField(choices=Kind.CHOICES)
     state = serializers.ChoiceField(

@@ -17,14 +17,13 @@ Facebook disables a webhook that keeps failing.
 
 import hashlib
 import json
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
-from tickets.models import Channel
-
 from ..events import Action, InvalidPayload, Kind, ParsedEvent
+from ..payloads import json_object, list_at, object_at, optional_id_at, optional_text_at, required_key_id, time_at
+from . import CHANNEL
 
-CHANNEL = Channel.FACEBOOK.value
 FACEBOOK_URL = "https://www.facebook.com/"
 
 # Feed items that are somebody's post on the page (a status, a photo, a video...).
@@ -71,6 +70,11 @@ IGNORED_MESSAGING = {
 }
 
 
+def parse_body(body: bytes) -> list[ParsedEvent]:
+    """A webhook delivery's raw body: one JSON object."""
+    return parse(json_object(body))
+
+
 def parse(payload: dict) -> list[ParsedEvent]:
     """One event per change or messaging item, in delivery order."""
     if not isinstance(payload, dict):
@@ -83,8 +87,7 @@ def parse(payload: dict) -> list[ParsedEvent]:
         raise InvalidPayload("The delivery has no 'entry' list.")
     events = []
     for index, entry in enumerate(entries):
-        if not isinstance(entry, dict):
-            raise InvalidPayload(f"entry[{index}] is not an object.")
+        object_at(entry, f"entry[{index}]")
         if obj != "page":
             # Subscriptions of other objects (user, permissions...) are not the desk's.
             raw = {"object": obj, **entry}
@@ -95,19 +98,16 @@ def parse(payload: dict) -> list[ParsedEvent]:
 
 
 def _entry_events(entry: dict, *, index: int) -> list[ParsedEvent]:
-    page_id = _required_id(entry, "id", where=f"entry[{index}]")
+    page_id = required_key_id(entry, "id", where=f"entry[{index}]")
     entry_time = _entry_time(entry.get("time"), where=f"entry[{index}].time")
     events = []
     for key in ("changes", "messaging", "standby"):
         items = entry.get(key)
         if items is None:
             continue
-        if not isinstance(items, list):
-            raise InvalidPayload(f"entry[{index}].{key} is not a list.")
-        for position, item in enumerate(items):
+        for position, item in enumerate(list_at(items, f"entry[{index}].{key}")):
             where = f"entry[{index}].{key}[{position}]"
-            if not isinstance(item, dict):
-                raise InvalidPayload(f"{where} is not an object.")
+            object_at(item, where)
             raw = {**item, "entry_id": page_id}
             if key == "changes":
                 events.append(_change(item, page_id=page_id, raw=raw, entry_time=entry_time, where=where))
@@ -156,9 +156,9 @@ def _change(item: dict, *, page_id: str, raw: dict, entry_time: datetime | None,
     action = VERB_ACTIONS[verb]
 
     where = f"{where} ({label})"
-    post_id = _required_id(value, "post_id", where=where)
+    post_id = required_key_id(value, "post_id", where=where)
     author_id, author_name = _author(value, where=where)
-    text = "" if action == Action.DELETE else _text(value.get("message"), where=f"{where}.message")
+    text = "" if action == Action.DELETE else optional_text_at(value.get("message"), f"{where}.message")
     created_at = parse_time(value.get("created_time"), where=f"{where}.created_time") or entry_time
     event = ParsedEvent(
         channel=CHANNEL,
@@ -177,7 +177,7 @@ def _change(item: dict, *, page_id: str, raw: dict, entry_time: datetime | None,
         raw=raw,
     )
     if item_type == "comment":
-        comment_id = _required_id(value, "comment_id", where=where)
+        comment_id = required_key_id(value, "comment_id", where=where)
         event.kind = Kind.COMMENT
         event.external_id = comment_id
         # A reply to a comment names that comment; a top-level one, the post.
@@ -190,12 +190,13 @@ def _author(value: dict, *, where: str) -> tuple[str, str]:
     """(id, name) from `from: {id, name}` (newer payloads) or `sender_id`/`sender_name`."""
     sender = value.get("from")
     if sender is not None:
-        if not isinstance(sender, dict):
-            raise InvalidPayload(f"{where}.from is not an object.")
+        object_at(sender, f"{where}.from")
         if sender.get("id") not in (None, ""):
-            return _required_id(sender, "id", where=f"{where}.from"), _text(sender.get("name"), where=f"{where}.from")
+            name = optional_text_at(sender.get("name"), f"{where}.from.name")
+            return required_key_id(sender, "id", where=f"{where}.from"), name
     if value.get("sender_id") not in (None, ""):
-        return _required_id(value, "sender_id", where=where), _text(value.get("sender_name"), where=where)
+        name = optional_text_at(value.get("sender_name"), f"{where}.sender_name")
+        return required_key_id(value, "sender_id", where=where), name
     return "", ""
 
 
@@ -222,9 +223,8 @@ def _messaging(item: dict, *, page_id: str, raw: dict, entry_time: datetime | No
         raise InvalidPayload(f"{where} is a Messenger message without sender.id.")
     sender_id = sender["id"]
     body = message if message is not None else message_edit
-    if not isinstance(body, dict):
-        raise InvalidPayload(f"{where}.{'message' if message is not None else 'message_edit'} is not an object.")
-    mid = _required_id(body, "mid", where=where)
+    object_at(body, f"{where}.{'message' if message is not None else 'message_edit'}")
+    mid = required_key_id(body, "mid", where=where)
     event = ParsedEvent(
         channel=CHANNEL,
         account_id=page_id,
@@ -237,7 +237,7 @@ def _messaging(item: dict, *, page_id: str, raw: dict, entry_time: datetime | No
     )
     if message is None:
         event.action = Action.EDIT
-        event.text = _text(body.get("text"), where=f"{where}.message_edit.text")
+        event.text = optional_text_at(body.get("text"), f"{where}.message_edit.text")
         return event
     if body.get("is_echo"):
         # The page's own message (sent by the desk or by someone in the page inbox): the
@@ -253,7 +253,7 @@ def _messaging(item: dict, *, page_id: str, raw: dict, entry_time: datetime | No
     if body.get("is_unsupported"):
         reason = "Messenger: a message type not delivered to apps"
         return _ignored(raw, account_id=page_id, reason=reason, created_at=created_at)
-    event.text = _text(body.get("text"), where=f"{where}.message.text") or _attachments_text(body)
+    event.text = optional_text_at(body.get("text"), f"{where}.message.text") or _attachments_text(body)
     reply_to = body.get("reply_to")
     if isinstance(reply_to, dict):
         event.in_reply_to = _optional_id(reply_to, "mid", where=f"{where}.message.reply_to")
@@ -264,8 +264,7 @@ def _party(item: dict, key: str, *, where: str) -> dict[str, str]:
     party = item.get(key)
     if party is None:
         return {}
-    if not isinstance(party, dict):
-        raise InvalidPayload(f"{where}.{key} is not an object.")
+    object_at(party, f"{where}.{key}")
     return {
         "id": _optional_id(party, "id", where=f"{where}.{key}"),
         "user_ref": _optional_id(party, "user_ref", where=f"{where}.{key}"),
@@ -311,28 +310,9 @@ def _ignored(raw: dict, *, account_id: str, reason: str, created_at: datetime | 
     )
 
 
-def _required_id(data: dict, key: str, *, where: str) -> str:
-    value = _optional_id(data, key, where=where)
-    if not value:
-        raise InvalidPayload(f"{where} has no {key!r}.")
-    return value
-
-
 def _optional_id(data: dict, key: str, *, where: str = "entry") -> str:
-    value = data.get(key)
-    if value is None:
-        return ""
-    if isinstance(value, bool) or not isinstance(value, str | int):
-        raise InvalidPayload(f"{where}.{key} is not an id (a string or a number).")
-    return str(value).strip()
-
-
-def _text(value: Any, *, where: str) -> str:
-    if value is None:
-        return ""
-    if not isinstance(value, str):
-        raise InvalidPayload(f"{where} is not text.")
-    return value
+    """Facebook's ids are strings or numbers, of any form."""
+    return optional_id_at(data.get(key), f"{where}.{key}")
 
 
 def _entry_time(value: Any, *, where: str) -> datetime | None:
@@ -343,21 +323,8 @@ def _entry_time(value: Any, *, where: str) -> datetime | None:
 
 def parse_time(value: Any, *, milliseconds: bool = False, where: str = "created_time") -> datetime | None:
     """Facebook's times: unix seconds (feed), milliseconds (Messenger), or ISO 8601 with a
-    `+0000` offset (the Graph API). None when absent."""
-    if value is None or value == "":
-        return None
-    try:
-        if isinstance(value, bool):
-            raise TypeError
-        if isinstance(value, int | float) or (isinstance(value, str) and value.isdigit()):
-            seconds = float(value) / 1000 if milliseconds else float(value)
-            return datetime.fromtimestamp(seconds, tz=UTC)
-        if isinstance(value, str):
-            parsed = datetime.fromisoformat(value)
-            return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-        raise TypeError
-    except (TypeError, ValueError, OverflowError, OSError) as error:
-        raise InvalidPayload(f"{where} is not a time: {value!r}.") from error
+    `+0000` offset (the Graph API; one without an offset is UTC). None when absent."""
+    return time_at(value, where, epoch_unit=1000 if milliseconds else 1, naive_is_utc=True)
 
 
 def post_url(object_id: str) -> str:

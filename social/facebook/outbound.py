@@ -1,5 +1,5 @@
 """Answers going out on Facebook: a comment under the post or comment answered, or a
-Messenger message to the person. `social.outbound` (platform-blind) decides when; this module
+Messenger message to the person. `social.outbox` (platform-blind) decides when; this module
 says what Facebook allows (`rule_violation`), sends (`send`) and, after a timeout, looks for
 what may already be posted (`find_sent`).
 """

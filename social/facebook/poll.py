@@ -20,8 +20,8 @@ from django.utils import timezone
 
 from ..errors import RateLimited, TokenInvalid
 from ..events import InvalidPayload, Kind, ParsedEvent
+from ..inbox.store import inbound_store
 from ..models import SocialAccount
-from ..services import inbound_store
 from .graph import GraphClient
 from .inbound import CHANNEL, parse_time, post_url
 

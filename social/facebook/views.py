@@ -1,5 +1,5 @@
 """The Facebook webhook: one URL for Facebook's subscription check (GET) and for deliveries
-(POST). Deliveries go through `social.webhooks.receive`: signed by the app secret of one of
+(POST). Deliveries go through `social.inbox.receive.receive`: signed by the app secret of one of
 our active pages, parsed, stored, answered at once."""
 
 import hmac
@@ -8,11 +8,10 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from tickets.models import Channel
-
 from ..accounts import webhook_secrets
-from ..webhooks import receive
-from .inbound import parse
+from ..inbox.receive import receive
+from . import CHANNEL
+from .inbound import parse_body
 from .signature import signature_valid
 
 
@@ -22,12 +21,12 @@ def webhook(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         return _verify_subscription(request)
     header = request.headers.get("X-Hub-Signature-256")
-    secrets = webhook_secrets(Channel.FACEBOOK, "app_secret")
+    secrets = webhook_secrets(CHANNEL, "app_secret")
 
     def signed_by_one_of_ours(body: bytes) -> bool:
         return any(signature_valid(body=body, header=header, app_secret=secret) for secret in secrets)
 
-    return receive(request, channel=Channel.FACEBOOK.value, signature_valid=signed_by_one_of_ours, parse=parse)
+    return receive(request, channel=CHANNEL, authentic=signed_by_one_of_ours, parse=parse_body)
 
 
 def _verify_subscription(request: HttpRequest) -> HttpResponse:
@@ -36,7 +35,7 @@ def _verify_subscription(request: HttpRequest) -> HttpResponse:
     mode = request.GET.get("hub.mode", "")
     token = request.GET.get("hub.verify_token", "").encode()
     challenge = request.GET.get("hub.challenge", "")
-    tokens = [token.encode() for token in webhook_secrets(Channel.FACEBOOK, "verify_token")]
+    tokens = [token.encode() for token in webhook_secrets(CHANNEL, "verify_token")]
     # Every token is compared, in constant time, whichever matches.
     matches = [hmac.compare_digest(token, expected) for expected in tokens]
     if mode != "subscribe" or not token or not any(matches):

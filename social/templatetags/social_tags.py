@@ -3,15 +3,11 @@
 from django import template
 from django.utils.html import format_html
 
+from social import platforms
 from social.models import Direction, MessageState, SocialMessage
-from tickets.models import Channel
 
 register = template.Library()
 
-CHANNEL_BADGES = {
-    Channel.TWITTER: ("text-bg-dark", "X"),
-    Channel.FACEBOOK: ("text-bg-primary", "Facebook"),
-}
 STATE_CLASSES = {
     MessageState.NEW_INCIDENT: "text-bg-success",
     MessageState.JOINED: "text-bg-info",
@@ -22,12 +18,12 @@ STATE_CLASSES = {
     MessageState.SENT: "text-bg-success",
     MessageState.FAILED: "text-bg-danger",
 }
-ORIGINAL_LINK_LABELS = {Channel.TWITTER: "View on X", Channel.FACEBOOK: "View on Facebook"}
 
 
 @register.simple_tag
 def channel_badge(channel: str) -> str:
-    css, label = CHANNEL_BADGES.get(channel, ("text-bg-secondary", channel))
+    platform = platforms.find(channel)
+    css, label = (platform.badge_class, platform.name) if platform else ("text-bg-secondary", channel)
     return format_html('<span class="badge {} channel-badge">{}</span>', css, label)
 
 
@@ -78,7 +74,8 @@ def external_url(url: str) -> str:
 
 @register.filter
 def original_link_label(channel: str) -> str:
-    return ORIGINAL_LINK_LABELS.get(channel, "View the original")
+    platform = platforms.find(channel)
+    return f"View on {platform.name}" if platform else "View the original"
 
 
 @register.filter

@@ -19,16 +19,13 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
-from django.utils.dateparse import parse_datetime
-
-from tickets.models import Channel
-
 from ..events import Action, InvalidPayload, Kind, ParsedEvent
+from ..payloads import id_at, json_object, lenient_id, list_at, object_at, optional_text_at, text_at, time_at
 
-CHANNEL = Channel.TWITTER.value
+CHANNEL = "twitter"
 
 # Keys of an Account Activity payload that describe the delivery rather than carry events.
 ACCOUNT_ACTIVITY_CONTEXT = frozenset({"for_user_id", "users", "apps", "user_has_blocked", "is_blocked_by"})
@@ -75,6 +72,11 @@ ACTIVITY_DMS = frozenset({"dm.received", "dm.sent"})
 _ACCOUNT_ACTIVITY_HANDLED = frozenset({"tweet_create_events", "direct_message_events", "tweet_delete_events"})
 
 _DIGITS = re.compile(r"\d{1,25}")
+
+
+def parse_body(body: bytes) -> list[ParsedEvent]:
+    """A webhook delivery's raw body: one JSON object, in either format."""
+    return parse(json_object(body))
 
 
 def parse(payload: dict) -> list[ParsedEvent]:
@@ -200,16 +202,16 @@ def dm_thread_key(*, sender_id: str, recipient_id: str, conversation_id: str = "
 def _dm_event(item: Any, *, account_id: str, users: dict[str, _User], where: str) -> ParsedEvent:
     """A DM event: the legacy `message_create` shape (Account Activity, X Activity `dm.*`) or
     the v2 `MessageCreate` shape (the DM events endpoints)."""
-    item = _object(item, where)
+    item = object_at(item, where)
     if "message_create" in item:
         if item.get("type", "message_create") != "message_create":
             return _ignored(item, account_id=account_id, reason=f"DM event {item.get('type')}", where=where)
-        message = _object(item["message_create"], f"{where}.message_create")
+        message = object_at(item["message_create"], f"{where}.message_create")
         sender_id = _id(message.get("sender_id"), f"{where}.message_create.sender_id")
-        target = _object(message.get("target"), f"{where}.message_create.target")
+        target = object_at(message.get("target"), f"{where}.message_create.target")
         recipient_id = _id(target.get("recipient_id"), f"{where}.message_create.target.recipient_id")
-        data = _object(message.get("message_data", {}), f"{where}.message_create.message_data")
-        text = _text(data.get("text", ""), f"{where}.message_create.message_data.text")
+        data = object_at(message.get("message_data", {}), f"{where}.message_create.message_data")
+        text = text_at(data.get("text", ""), f"{where}.message_create.message_data.text")
         conversation_id = ""
         created_at = _time(item.get("created_timestamp"), f"{where}.created_timestamp")
     elif "event_type" in item:
@@ -217,8 +219,8 @@ def _dm_event(item: Any, *, account_id: str, users: dict[str, _User], where: str
             return _ignored(item, account_id=account_id, reason=f"DM event {item['event_type']}", where=where)
         sender_id = _id(item.get("sender_id"), f"{where}.sender_id")
         recipient_id = ""
-        text = _text(item.get("text", ""), f"{where}.text")
-        conversation_id = _string(item.get("dm_conversation_id"), f"{where}.dm_conversation_id")
+        text = text_at(item.get("text", ""), f"{where}.text")
+        conversation_id = optional_text_at(item.get("dm_conversation_id"), f"{where}.dm_conversation_id")
         created_at = _time(item.get("created_at"), f"{where}.created_at")
     else:
         raise InvalidPayload(f"{where}: a DM event needs message_create or event_type.")
@@ -279,7 +281,7 @@ def _parse_account_activity(payload: dict) -> list[ParsedEvent]:
                 for index, item in enumerate(items)
             ]
             continue
-        for index, item in enumerate(_list(payload[key], key)):
+        for index, item in enumerate(list_at(payload[key], key)):
             where = f"{key}[{index}]"
             if key == "tweet_create_events":
                 post, post_users = _post_v1(item, where)
@@ -300,19 +302,19 @@ def _parse_account_activity(payload: dict) -> list[ParsedEvent]:
 
 def _post_v1(tweet: Any, where: str) -> tuple[_Post, dict[str, _User]]:
     """A v1.1 tweet (Account Activity) and the user it carries."""
-    tweet = _object(tweet, where)
+    tweet = object_at(tweet, where)
     tweet_id = _id(tweet.get("id_str", tweet.get("id")), f"{where}.id_str")
-    user = _object(tweet.get("user"), f"{where}.user")
+    user = object_at(tweet.get("user"), f"{where}.user")
     author_id = _id(user.get("id_str", user.get("id")), f"{where}.user.id_str")
     extended = tweet.get("extended_tweet") if tweet.get("truncated") else None
     if extended is not None:
-        extended = _object(extended, f"{where}.extended_tweet")
-        text = _text(extended.get("full_text"), f"{where}.extended_tweet.full_text")
+        extended = object_at(extended, f"{where}.extended_tweet")
+        text = text_at(extended.get("full_text"), f"{where}.extended_tweet.full_text")
         entities = extended.get("entities") or tweet.get("entities") or {}
     else:
-        text = _text(tweet.get("full_text", tweet.get("text")), f"{where}.text")
+        text = text_at(tweet.get("full_text", tweet.get("text")), f"{where}.text")
         entities = tweet.get("entities") or {}
-    mentions = _object(entities, f"{where}.entities").get("user_mentions") or []
+    mentions = object_at(entities, f"{where}.entities").get("user_mentions") or []
     quoted = tweet.get("quoted_status") if isinstance(tweet.get("quoted_status"), dict) else {}
     quoted_user = quoted.get("user") if isinstance(quoted.get("user"), dict) else {}
     retweeted = tweet.get("retweeted_status")
@@ -327,7 +329,7 @@ def _post_v1(tweet: Any, where: str) -> tuple[_Post, dict[str, _User]]:
         quotes=bool(tweet.get("is_quote_status") or quoted),
         quoted_author_id=_optional_id(quoted_user.get("id_str", quoted_user.get("id"))),
         mentioned_ids={
-            _optional_id(m.get("id_str", m.get("id"))) for m in _list(mentions, f"{where}.entities.user_mentions")
+            _optional_id(m.get("id_str", m.get("id"))) for m in list_at(mentions, f"{where}.entities.user_mentions")
         }
         - {""},
         mentioned_usernames={str(m.get("screen_name", "")).casefold() for m in mentions} - {""},
@@ -343,8 +345,8 @@ def _post_v1(tweet: Any, where: str) -> tuple[_Post, dict[str, _User]]:
 
 
 def _delete_v1(item: Any, *, account_id: str, where: str) -> ParsedEvent:
-    item = _object(item, where)
-    status = _object(item.get("status"), f"{where}.status")
+    item = object_at(item, where)
+    status = object_at(item.get("status"), f"{where}.status")
     return ParsedEvent(
         channel=CHANNEL,
         account_id=account_id,
@@ -358,11 +360,11 @@ def _delete_v1(item: Any, *, account_id: str, where: str) -> ParsedEvent:
 
 def _user_event(user_event: Any) -> ParsedEvent:
     """The user took the app's access away; the subscription is gone with it."""
-    user_event = _object(user_event, "user_event")
+    user_event = object_at(user_event, "user_event")
     revoke = user_event.get("revoke")
     if not isinstance(revoke, dict):
         return _ignored(user_event, account_id="", reason="unknown event type user_event", where="user_event")
-    source = _object(revoke.get("source"), "user_event.revoke.source")
+    source = object_at(revoke.get("source"), "user_event.revoke.source")
     user_id = _id(source.get("user_id"), "user_event.revoke.source.user_id")
     return _ignored(
         user_event,
@@ -376,7 +378,7 @@ def _user_event(user_event: Any) -> ParsedEvent:
 def _users_v1(users: Any) -> dict[str, _User]:
     """The `users` map of an Account Activity payload, or of an X Activity DM event (whose
     entries are wrapped in "data" and say "username")."""
-    users = _object(users, "users")
+    users = object_at(users, "users")
     found = {}
     for user_id, user in users.items():
         if not isinstance(user, dict):
@@ -396,19 +398,19 @@ def _parse_activity(data: Any) -> list[ParsedEvent]:
     events = []
     for index, event in enumerate(deliveries):
         where = "data" if not isinstance(data, list) else f"data[{index}]"
-        event = _object(event, where)
+        event = object_at(event, where)
         event_type = event.get("event_type")
         if not isinstance(event_type, str) or not event_type:
             raise InvalidPayload(f"{where}.event_type is missing.")
-        event_filter = _object(event.get("filter", {}), f"{where}.filter")
-        payload = _object(event.get("payload"), f"{where}.payload")
+        event_filter = object_at(event.get("filter", {}), f"{where}.filter")
+        payload = object_at(event.get("payload"), f"{where}.payload")
         # oauth.revoke comes with an empty filter and names the user in the payload.
         if "user_id" in event_filter:
             account_id = _id(event_filter["user_id"], f"{where}.filter.user_id")
         else:
             account_id = _optional_id(payload.get("user_id"))
         if event_type in ACTIVITY_POSTS:
-            includes = _object(event.get("includes", {}), f"{where}.includes")
+            includes = object_at(event.get("includes", {}), f"{where}.includes")
             post = post_v2(payload, f"{where}.payload", tweets=includes.get("tweets", []))
             events.append(
                 _post_event(
@@ -432,7 +434,7 @@ def _parse_activity(data: Any) -> list[ParsedEvent]:
             )
         elif event_type in ACTIVITY_DMS:
             users = _users_v1(payload.get("users", {}))
-            items = _list(payload.get("direct_message_events"), f"{where}.payload.direct_message_events")
+            items = list_at(payload.get("direct_message_events"), f"{where}.payload.direct_message_events")
             events += [
                 _dm_event(item, account_id=account_id, users=users, where=f"{where}.payload.direct_message_events[{i}]")
                 for i, item in enumerate(items)
@@ -458,8 +460,8 @@ def _parse_activity(data: Any) -> list[ParsedEvent]:
 def events_from_timeline(response: dict, *, account_id: str, addressed: bool) -> list[ParsedEvent]:
     """The posts of one page of an API v2 timeline (`{"data": [...], "includes": {...}}`).
     `addressed`: every post of the timeline names the account (the mentions timeline)."""
-    response = _object(response, "response")
-    includes = _object(response.get("includes", {}), "includes")
+    response = object_at(response, "response")
+    includes = object_at(response.get("includes", {}), "includes")
     users = users_v2(includes.get("users", []))
     tweets = includes.get("tweets", [])
     return [
@@ -470,17 +472,17 @@ def events_from_timeline(response: dict, *, account_id: str, addressed: bool) ->
             raw=tweet,
             addressed=addressed,
         )
-        for index, tweet in enumerate(_list(response.get("data", []), "data"))
+        for index, tweet in enumerate(list_at(response.get("data", []), "data"))
     ]
 
 
 def post_v2(tweet: Any, where: str, *, tweets: Any = None) -> _Post:
     """An API v2 post. X only returns the fields asked for, so all but id and text are optional.
     `tweets`: the `includes.tweets` that came with it (tells whose post a quote quotes)."""
-    tweet = _object(tweet, where)
+    tweet = object_at(tweet, where)
     authors = {
         str(t.get("id")): _optional_id(t.get("author_id"))
-        for t in _list(tweets or [], "includes.tweets")
+        for t in list_at(tweets or [], "includes.tweets")
         if isinstance(t, dict)
     }
     note = tweet.get("note_tweet")
@@ -488,11 +490,11 @@ def post_v2(tweet: Any, where: str, *, tweets: Any = None) -> _Post:
     if isinstance(note, dict) and isinstance(note.get("text"), str):
         text, entities = note["text"], note.get("entities") or tweet.get("entities") or {}
     else:
-        text, entities = _text(tweet.get("text"), f"{where}.text"), tweet.get("entities") or {}
-    mentions = _list(_object(entities, f"{where}.entities").get("mentions") or [], f"{where}.entities.mentions")
+        text, entities = text_at(tweet.get("text"), f"{where}.text"), tweet.get("entities") or {}
+    mentions = list_at(object_at(entities, f"{where}.entities").get("mentions") or [], f"{where}.entities.mentions")
     references = {}
-    for index, reference in enumerate(_list(tweet.get("referenced_tweets") or [], f"{where}.referenced_tweets")):
-        reference = _object(reference, f"{where}.referenced_tweets[{index}]")
+    for index, reference in enumerate(list_at(tweet.get("referenced_tweets") or [], f"{where}.referenced_tweets")):
+        reference = object_at(reference, f"{where}.referenced_tweets[{index}]")
         references[reference.get("type")] = _id(reference.get("id"), f"{where}.referenced_tweets[{index}].id")
     return _Post(
         id=_id(tweet.get("id"), f"{where}.id"),
@@ -514,8 +516,8 @@ def post_v2(tweet: Any, where: str, *, tweets: Any = None) -> _Post:
 def users_v2(users: Any) -> dict[str, _User]:
     """`includes.users` of a v2 response or X Activity event (entries sometimes wrapped in "data")."""
     found = {}
-    for index, user in enumerate(_list(users, "includes.users")):
-        user = _object(user, f"includes.users[{index}]")
+    for index, user in enumerate(list_at(users, "includes.users")):
+        user = object_at(user, f"includes.users[{index}]")
         user = user["data"] if isinstance(user.get("data"), dict) else user
         if user.get("id") is not None:
             found[_id(user["id"], f"includes.users[{index}].id")] = _User(
@@ -524,71 +526,18 @@ def users_v2(users: Any) -> dict[str, _User]:
     return found
 
 
-# --- Checking shapes ----------------------------------------------------------------------
-
-
-def _object(value: Any, where: str) -> dict:
-    if not isinstance(value, dict):
-        raise InvalidPayload(f"{where} must be an object, not {_describe(value)}.")
-    return value
-
-
-def _list(value: Any, where: str) -> list:
-    if not isinstance(value, list):
-        raise InvalidPayload(f"{where} must be a list, not {_describe(value)}.")
-    return value
-
-
-def _text(value: Any, where: str) -> str:
-    if not isinstance(value, str):
-        raise InvalidPayload(f"{where} must be a string, not {_describe(value)}.")
-    return value
-
-
-def _string(value: Any, where: str) -> str:
-    return _text(value, where) if value is not None else ""
+# --- X's ids ------------------------------------------------------------------------------
 
 
 def _id(value: Any, where: str) -> str:
     """X ids are digits, sent as strings (or as numbers in v1.1 objects)."""
-    if isinstance(value, int) and not isinstance(value, bool):
-        value = str(value)
-    if not isinstance(value, str) or not _DIGITS.fullmatch(value):
-        raise InvalidPayload(f"{where} must be an X id (digits), not {_describe(value)}.")
-    return value
+    return id_at(value, where, pattern=_DIGITS, what="an X id (digits)")
 
 
 def _optional_id(value: Any) -> str:
-    if isinstance(value, int) and not isinstance(value, bool):
-        return str(value)
-    return value if isinstance(value, str) and _DIGITS.fullmatch(value) else ""
+    return lenient_id(value, pattern=_DIGITS)
 
 
 def _time(value: Any, where: str) -> datetime | None:
     """v2's ISO 8601, v1.1's "Wed Oct 10 20:19:24 +0000 2018", or milliseconds since 1970."""
-    if value is None or value == "":
-        return None
-    if (isinstance(value, int | float) and not isinstance(value, bool)) or (isinstance(value, str) and value.isdigit()):
-        try:
-            return datetime.fromtimestamp(int(value) / 1000, tz=UTC)
-        except (OverflowError, ValueError, OSError) as error:
-            raise InvalidPayload(f"{where} is not a time: {value!r}.") from error
-    if isinstance(value, str):
-        try:
-            parsed = parse_datetime(value)
-        except ValueError:
-            parsed = None
-        if parsed is None:
-            try:
-                parsed = datetime.strptime(value, "%a %b %d %H:%M:%S %z %Y")
-            except ValueError:
-                parsed = None
-        if parsed is not None and parsed.tzinfo is not None:
-            return parsed
-    raise InvalidPayload(f"{where} is not a time: {value!r}.")
-
-
-def _describe(value: Any) -> str:
-    if value is None:
-        return "missing"
-    return f"{type(value).__name__} {json.dumps(value, default=str)[:40]}"
+    return time_at(value, where, epoch_unit=1000)

@@ -10,8 +10,8 @@ import logging
 from django.utils import timezone
 
 from ..errors import RateLimited, TokenInvalid
+from ..inbox.store import inbound_store
 from ..models import SocialAccount
-from ..services import inbound_store
 from .client import client_for, reads_as_user, translated_errors
 from .inbound import events_from_timeline
 

@@ -1,4 +1,5 @@
-"""X's webhook: GET answers the CRC challenge, POST takes deliveries (`social.webhooks.receive`)."""
+"""X's webhook (/social/webhooks/twitter/): GET answers the CRC challenge, POST takes deliveries
+(`social.inbox.receive.receive`)."""
 
 import re
 
@@ -6,11 +7,10 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from tickets.models import Channel
-
 from ..accounts import webhook_secrets
-from ..webhooks import receive
-from .inbound import parse
+from ..inbox.receive import receive
+from . import CHANNEL
+from .inbound import parse_body
 from .signature import SIGNATURE_HEADER, crc_response, signature_valid
 
 # X's challenges are short base64 strings. Refusing anything else matters: the CRC answer is
@@ -28,12 +28,12 @@ def webhook(request: HttpRequest) -> JsonResponse:
     header = request.headers.get(SIGNATURE_HEADER)
     return receive(
         request,
-        channel=Channel.TWITTER,
+        channel=CHANNEL,
         # One URL serves every X account; each app signs with its own consumer secret.
-        signature_valid=lambda body: any(
+        authentic=lambda body: any(
             signature_valid(body=body, header=header, consumer_secret=secret) for secret in secrets
         ),
-        parse=parse,
+        parse=parse_body,
     )
 
 
@@ -57,4 +57,4 @@ def _crc(request: HttpRequest, secrets: list[str]) -> JsonResponse:
 
 
 def _consumer_secrets() -> list[str]:
-    return webhook_secrets(Channel.TWITTER, "consumer_secret")
+    return webhook_secrets(CHANNEL, "consumer_secret")

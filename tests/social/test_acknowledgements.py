@@ -3,7 +3,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from social.acknowledgements import acknowledgement_text_check
+from social.acknowledgements import DEFAULT_ACKNOWLEDGEMENT, acknowledgement_fill, acknowledgement_text_check
 from social.models import AcknowledgementTemplate
 
 
@@ -68,3 +68,45 @@ def test_the_seeded_texts_pass_their_own_check():
     for channel, text in seeded.items():
         acknowledgement_text_check(channel=channel, text=text)
         assert "{number}" in text and "{name}" in text
+
+
+# --- filling in: str.format's rules, and only those --------------------------------------------
+
+
+def test_double_braces_are_posted_as_one_brace():
+    text = "Ref {{desk}}: {number} for {name}. Track it at https://desk.example/{{number}}"
+    acknowledgement_text_check(channel="twitter", text=text)
+    assert acknowledgement_fill(text, number="INC0000042", name="Jess") == (
+        "Ref {desk}: INC0000042 for Jess. Track it at https://desk.example/{number}"
+    )
+
+
+def test_a_name_with_braces_is_not_read_as_a_placeholder():
+    assert acknowledgement_fill("Hi {name}, {number}", number="INC1", name="{number} }{") == "Hi {number} }{, INC1"
+
+
+def test_a_text_that_cannot_be_filled_in_falls_back_to_the_default(caplog):
+    # Saved before the check existed, or not through the admin: the incident is still acknowledged.
+    assert acknowledgement_fill("Thanks {nmae", number="INC1", name="Jess") == DEFAULT_ACKNOWLEDGEMENT.format(
+        number="INC1", name="Jess"
+    )
+    assert "cannot be filled in" in caplog.text
+
+
+# --- the length, as each platform counts it --------------------------------------------------------
+
+
+def test_on_x_a_link_counts_23_whatever_its_length():
+    link = "https://status.example.org/" + "incidents/" * 20  # 227 characters
+    text = f"Thanks {{name}}, {{number}}: {link}"
+    assert len(text.format(number="INC00000000", name="N" * 50)) > 280
+    acknowledgement_text_check(channel="twitter", text=text)  # 93 as X counts it
+
+
+def test_on_x_wide_characters_count_two():
+    text = "{name} {number} " + "障" * 100  # 163 characters, 263 as X counts them
+    acknowledgement_text_check(channel="twitter", text=text)
+    message = refusal("twitter", text + "障" * 10)
+    assert "it is 283 characters (X counts a link as 23 characters" in message
+    assert "Shorten it by 3." in message
+    acknowledgement_text_check(channel="facebook", text=text + "障" * 10)  # Facebook counts characters

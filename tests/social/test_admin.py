@@ -237,6 +237,7 @@ def test_acknowledgement_texts_are_edited_and_checked(admin_client):
     url = reverse("admin:social_acknowledgementtemplate_change", args=[template.pk])
     page = admin_client.get(url).text
     assert "{number} and {name} are replaced" in page
+    assert "write {{ or }} for a brace (so {{number}} is posted as {number})" in page
 
     response = admin_client.post(url, {"channel": "twitter", "text": "Hi {nmae}, it is {number}."})
     assert response.status_code == 200

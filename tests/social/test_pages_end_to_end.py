@@ -5,10 +5,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from social import processing
 from social.events import SHARDS, Kind, ParsedEvent
+from social.inbox import claim
+from social.inbox.store import inbound_store
 from social.models import Direction, MessageState, SocialAccount, SocialMessage
-from social.services import inbound_store
 
 from .api.conftest import as_agent  # noqa: F401  (fixture)
 
@@ -38,7 +38,7 @@ def delivered(django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         inbound_store(events=[event])
         for shard in range(SHARDS):
-            while processing.process_pending(shard=shard):
+            while claim.process_pending(shard=shard):
                 pass
     mention = SocialMessage.objects.select_related("incident").get(direction=Direction.INBOUND)
     return mention

@@ -6,8 +6,8 @@ from django.utils import timezone
 
 from social import tasks
 from social.events import Kind, ParsedEvent
+from social.inbox.store import inbound_store
 from social.models import Direction, InboundEvent, MessageState, SocialMessage
-from social.services import inbound_store
 
 from .factories import SocialAccountFactory
 

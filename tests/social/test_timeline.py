@@ -5,8 +5,6 @@ theirs; one query whatever their number."""
 from datetime import timedelta
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -17,6 +15,7 @@ from tickets.models import Channel
 from tickets.timeline import timeline_sources
 
 from ..factories import IncidentFactory
+from ..queries import assert_queries, get_queries
 from ..tickets.views.test_lists import INCIDENT_PAGE_QUERIES
 from .factories import InboundMessageFactory, SocialIdentityFactory, SocialMessageFactory
 
@@ -29,12 +28,6 @@ def page_of(client, incident) -> str:
     response = client.get(reverse("incident_detail", args=[incident.number]))
     assert response.status_code == 200
     return response.text
-
-
-def queries_for(client, url) -> int:
-    with CaptureQueriesContext(connection) as captured:
-        assert client.get(url).status_code == 200
-    return len(captured)
 
 
 @pytest.fixture
@@ -70,9 +63,9 @@ def test_the_social_app_registers_its_timeline_source():
     assert timeline_source in timeline_sources()
 
 
-def test_messages_come_in_time_order_in_one_query(social_incident, django_assert_num_queries):
+def test_messages_come_in_time_order_in_one_query(social_incident):
     incident, made = social_incident
-    with django_assert_num_queries(1):
+    with assert_queries(1):
         entries = timeline_source(incident=incident, viewer_is_agent=True)
         # The template reads the identity: already joined.
         authors = [entry.item.message.identity and entry.item.message.identity.handle for entry in entries]
@@ -160,12 +153,12 @@ def test_the_incident_page_costs_the_same_with_no_message_and_with_forty(agent_c
     incident = IncidentFactory(reporter=contact, channel=Channel.TWITTER)
     url = reverse("incident_detail", args=[incident.number])
     services.comment_create(incident=incident, body="one", visibility="public", author=agent)
-    none = queries_for(agent_client, url)
+    none = get_queries(agent_client, url)
     for n in range(20):
         identity = SocialIdentityFactory()
         InboundMessageFactory(incident=incident, identity=identity, text=f"message {n}")
         SocialMessageFactory(incident=incident, direction="outbound", state="failed", text=f"answer {n}")
-    assert none == queries_for(agent_client, url) == INCIDENT_PAGE_QUERIES
+    assert none == get_queries(agent_client, url) == INCIDENT_PAGE_QUERIES
 
 
 def test_the_portal_incident_page_costs_the_same_with_no_message_and_with_forty(client, customer):
@@ -173,12 +166,12 @@ def test_the_portal_incident_page_costs_the_same_with_no_message_and_with_forty(
     incident = IncidentFactory(reporter=reporter, channel=Channel.TWITTER)
     client.force_login(customer)
     url = reverse("portal_incident", args=[incident.number])
-    none = queries_for(client, url)
+    none = get_queries(client, url)
     own = SocialIdentityFactory(contact=reporter)
     for n in range(20):
         InboundMessageFactory(incident=incident, identity=own, kind=Kind.DM, thread_key="dm", text=f"m {n}")
         InboundMessageFactory(incident=incident, identity=SocialIdentityFactory(), text=f"other {n}")
-    assert queries_for(client, url) == none
+    assert get_queries(client, url) == none
 
 
 def test_an_answer_is_the_agents_and_says_whom_it_answers(agent_client, agent, contact):

@@ -5,8 +5,6 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.messages import get_messages
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -15,6 +13,7 @@ from social.models import InboundState, MessageState
 from tickets.models import Channel
 
 from ..factories import IncidentFactory
+from ..queries import get_queries
 from .factories import InboundEventFactory, InboundMessageFactory, SocialIdentityFactory, SocialMessageFactory
 
 pytestmark = pytest.mark.django_db
@@ -28,12 +27,6 @@ def texts(response) -> list[str]:
 
 def shown(response) -> list[int]:
     return [message.pk for message in response.context["page"].messages]
-
-
-def queries_for(client, url) -> int:
-    with CaptureQueriesContext(connection) as captured:
-        assert client.get(url).status_code == 200
-    return len(captured)
 
 
 def make_messages(count: int, **kwargs) -> list:
@@ -161,10 +154,10 @@ def test_the_page_costs_the_same_for_ten_and_sixty_messages(agent_client, contac
         InboundEventFactory.create_batch(count // 10, state=InboundState.FAILED, last_error="boom", attempts=5)
 
     add(10)
-    ten = queries_for(agent_client, INBOX)
+    ten = get_queries(agent_client, INBOX)
     add(50)
     older = agent_client.get(INBOX).context["page"].older_before
-    assert ten == queries_for(agent_client, INBOX) == queries_for(agent_client, f"{INBOX}?before={older}")
+    assert ten == get_queries(agent_client, INBOX) == get_queries(agent_client, f"{INBOX}?before={older}")
     assert ten == INBOX_QUERIES
 
 

@@ -16,8 +16,8 @@ from django.db import connection
 
 from servicedesk.celery import app as celery_app
 from social.events import SHARDS
+from social.inbox.store import inbound_store
 from social.models import Direction, InboundEvent, InboundState, MessageState, SocialAccount, SocialMessage
-from social.services import inbound_store
 from social.tasks import process_inbox, sweep_inbox
 from tickets.models import Incident
 

@@ -21,8 +21,8 @@ from django.utils import timezone
 
 from servicedesk.celery import app as celery_app
 from social.events import Kind, ParsedEvent
+from social.inbox.claim import SHARD_LOCK_NAMESPACE
 from social.models import Direction, InboundEvent, InboundState, SocialMessage
-from social.processing import _SHARD_LOCK_NAMESPACE
 from tickets.models import Incident
 
 from ..conftest import REPO_ROOT
@@ -267,7 +267,7 @@ def shard_lock_holders() -> set[int]:
         cursor.execute(
             "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted AND classid = %s AND database = "
             "(SELECT oid FROM pg_database WHERE datname = current_database())",
-            [_SHARD_LOCK_NAMESPACE],
+            [SHARD_LOCK_NAMESPACE],
         )
         return {pid for (pid,) in cursor.fetchall()}
 

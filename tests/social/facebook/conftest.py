@@ -32,7 +32,7 @@ def _pinned_version(settings):
 @pytest.fixture(autouse=True)
 def _no_processing(monkeypatch):
     # Storing enqueues processing on commit; processing is tested elsewhere.
-    monkeypatch.setattr("social.services._enqueue_processing", lambda shards: None)
+    monkeypatch.setattr("social.inbox.store._enqueue_processing", lambda shards: None)
 
 
 @pytest.fixture

@@ -22,7 +22,7 @@ def post(client, body: bytes, **headers):
 
 
 def test_it_is_mounted_where_facebook_is_told():
-    assert reverse("social:facebook-webhook") == URL
+    assert reverse("social:webhook", args=["facebook"]) == URL
 
 
 # Subscription check ------------------------------------------------------------------------

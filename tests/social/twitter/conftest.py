@@ -9,13 +9,23 @@ import responses
 from ..factories import SocialAccountFactory
 
 API = "https://api.twitter.com/2"  # the host tweepy 4.17 calls
+WORDS = "The mail server is back and queued messages are being delivered now, thanks for waiting."
+
+
+def long_text(parts_worth: float) -> str:
+    """Words enough for about `parts_worth` posts."""
+    words, length = [], 0
+    while length < 280 * parts_worth:
+        words.append(WORDS.split()[len(words) % len(WORDS.split())])
+        length += len(words[-1]) + 1
+    return " ".join(words)
 
 
 @pytest.fixture(autouse=True)
 def _processing_not_enqueued(monkeypatch):
-    # Turning stored events into incidents is social.processing's work, tested with it; these
+    # Turning stored events into incidents is social.inbox's work, tested with it; these
     # tests stop at the stored InboundEvent rows.
-    monkeypatch.setattr("social.services._enqueue_processing", lambda shards: None)
+    monkeypatch.setattr("social.inbox.store._enqueue_processing", lambda shards: None)
 
 
 @pytest.fixture

@@ -46,7 +46,7 @@ def mention(tweet_id="2001", account_id="783214") -> bytes:
 
 
 def test_it_is_mounted_where_x_is_told_to_call():
-    assert reverse("social:twitter-webhook") == URL
+    assert reverse("social:webhook", args=["twitter"]) == URL
 
 
 # --- CRC ---

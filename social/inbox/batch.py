@@ -1,41 +1,38 @@
-"""Inbound events → incidents and comments, in batches.
+"""One batch of inbound events → incidents, comments and messages, in a few queries.
 
-A worker claims up to `batch_size` pending events of one shard (`SELECT … FOR UPDATE SKIP
-LOCKED`, under a per-shard advisory lock so a thread's messages are handled in order by one
-worker at a time), decides what each one is, and writes the outcome with bulk inserts in the
-same transaction that marks the events done. A crash rolls the whole batch back: the events
-stay pending and are processed exactly once later. An event that fails is retried alone with
-backoff, then parked as failed with its error, and can be replayed from the admin.
+`Batch(events).run()` (inside the claim's transaction, `social.inbox.claim`) loads everything
+the batch needs in a constant number of queries, decides what each event is, in thread order,
+and writes the outcome with one bulk insert per table.
 
 What an event becomes:
 - a message from somebody with no incident in that conversation → a new incident, acknowledged
   with a public reply carrying its number;
-- a reply to a message that belongs to an incident (the tweet or comment it answers, else the
-  same X conversation, DM or Messenger thread) → a public comment on it; a resolved incident
-  reopens within the reopen window, otherwise (or closed) a new incident follows it up;
-- the desk's own posts → recorded, open nothing; retweets, likes and the like → ignored;
+- a reply to a message that belongs to an incident (the message it answers, else the latest
+  message of its thread: a conversation, a private thread) → a public comment on it; a
+  resolved incident reopens within the reopen window, otherwise (or closed) a new incident
+  follows it up;
+- the desk's own posts → recorded, open nothing; reposts, likes and the like → ignored;
 - edited at the source → the copies are updated, with an audit line;
 - deleted at the source → every copy is redacted, the record that it existed stays.
 """
 
-import logging
 import re
-import traceback
-import zlib
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from servicedesk.db import bulk_insert
 from tickets import services as tickets
 from tickets.models import Comment, Contact, Incident, IncidentStatus
 
-from .accounts import configured_accounts
-from .events import ANSWER_KIND, Action, Kind, ParsedEvent
-from .models import (
+from .. import platforms
+from ..accounts import configured_accounts
+from ..acknowledgements import DEFAULT_ACKNOWLEDGEMENT, acknowledgement_fill
+from ..events import ANSWER_KIND, Action, Kind, ParsedEvent
+from ..models import (
     AcknowledgementTemplate,
     Direction,
     InboundEvent,
@@ -44,19 +41,15 @@ from .models import (
     SocialIdentity,
     SocialMessage,
 )
-from .outbound import enqueue_sending
-from .queries import per_channel
-from .signals import inbound_messages_stored
+from ..outbox.queue import enqueue_sending
+from ..queries import per_channel
+from ..signals import inbound_messages_stored
+from .redact import redact_message
 
-logger = logging.getLogger(__name__)
-
-MAX_ATTEMPTS = 5
 # A reply whose parent is still waiting in the inbox waits for it, this long at most.
 PARENT_WAIT = timedelta(seconds=30)
 REDACTED = tickets.REDACTED_TEXT
-DEFAULT_ACKNOWLEDGEMENT = "Thanks {name}, we're on it: your incident is {number}. Reply here to add details."
 _LEADING_HANDLES = re.compile(r"^(?:\s*@\w+)+\s*")
-_SHARD_LOCK_NAMESPACE = zlib.crc32(b"social.inbox") & 0x7FFFFFFF  # (int4, int4) advisory lock key
 
 
 def title_from(text: str, *, fallback: str) -> str:
@@ -68,104 +61,6 @@ def title_from(text: str, *, fallback: str) -> str:
         return words
     cut = words[:80].rsplit(" ", 1)[0] if " " in words[:80] else words[:79]
     return cut.rstrip(" ,.;:-") + "…"
-
-
-# --- claiming ---------------------------------------------------------------------------
-
-
-def process_pending(*, shard: int, batch_size: int = 500) -> int:
-    """Process one batch of due events of `shard`; the number handled (0: nothing to do, or
-    another worker holds the shard). Call again while it returns a full batch."""
-    try:
-        with transaction.atomic():
-            if not _lock_shard(shard):
-                return 0
-            events = list(
-                InboundEvent.objects.select_for_update(skip_locked=True)
-                .filter(state=InboundState.PENDING, shard=shard, next_attempt_at__lte=timezone.now())
-                .order_by("next_attempt_at", "id")[:batch_size]
-            )
-            if not events:
-                return 0
-            _Batch(events).run()
-            return len(events)
-    except Exception:
-        logger.exception("Batch of shard %s failed; processing its events one by one", shard)
-    # One event spoiled the batch: each on its own, so the others go through and the culprit
-    # is retried with backoff, and parked once it has failed too often.
-    return _process_one_by_one(shard=shard, batch_size=batch_size)
-
-
-def _lock_shard(shard: int) -> bool:
-    if connection.vendor != "postgresql":
-        return True  # SQLite: one writer at a time anyway
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", [_SHARD_LOCK_NAMESPACE, shard])
-        return cursor.fetchone()[0]
-
-
-def _process_one_by_one(*, shard: int, batch_size: int) -> int:
-    handled = 0
-    ids = list(
-        InboundEvent.objects.filter(state=InboundState.PENDING, shard=shard, next_attempt_at__lte=timezone.now())
-        .order_by("next_attempt_at", "id")
-        .values_list("id", flat=True)[:batch_size]
-    )
-    for event_id in ids:
-        try:
-            with transaction.atomic():
-                if not _lock_shard(shard):
-                    return handled
-                event = (
-                    InboundEvent.objects.select_for_update(skip_locked=True)
-                    .filter(pk=event_id, state=InboundState.PENDING)
-                    .first()
-                )
-                if event is None:
-                    continue
-                _Batch([event]).run()
-        except Exception as error:
-            _record_failure(event_id, error)
-        handled += 1
-    return handled
-
-
-def _record_failure(event_id: int, error: Exception) -> None:
-    with transaction.atomic():
-        event = InboundEvent.objects.select_for_update().get(pk=event_id)
-        event.attempts += 1
-        event.last_error = "".join(traceback.format_exception_only(error)).strip()[:2000]
-        if event.attempts >= MAX_ATTEMPTS:
-            event.state = InboundState.FAILED
-            logger.error("Inbound event %s parked as failed after %s attempts: %s", event_id, event.attempts, error)
-        else:
-            event.next_attempt_at = timezone.now() + timedelta(seconds=10 * 2**event.attempts)
-        event.save(update_fields=["attempts", "last_error", "state", "next_attempt_at"])
-
-
-def events_replay(*, event_ids: list[int]) -> int:
-    """Give failed events another go (admin's "Replay"): pending again, due now."""
-    now = timezone.now()
-    with transaction.atomic():
-        replayed = list(
-            InboundEvent.objects.filter(pk__in=event_ids, state=InboundState.FAILED).values_list("pk", "shard")
-        )
-        InboundEvent.objects.filter(pk__in=[pk for pk, _ in replayed]).update(
-            state=InboundState.PENDING, attempts=0, next_attempt_at=now
-        )
-        shards = sorted({shard for _, shard in replayed})
-        transaction.on_commit(lambda: _enqueue(shards), robust=True)
-    return len(replayed)
-
-
-def _enqueue(shards: list[int]) -> None:
-    from .tasks import process_inbox
-
-    for shard in shards:
-        process_inbox.delay(shard=shard)
-
-
-# --- one batch ----------------------------------------------------------------------------
 
 
 @dataclass
@@ -188,7 +83,7 @@ class _Ref:
     incident: object = None
 
 
-class _Batch:
+class Batch:
     def __init__(self, events: list[InboundEvent]):
         self.events = events
         self.now = timezone.now()
@@ -426,8 +321,8 @@ class _Batch:
         identity: SocialIdentity,
         follow_up_of: Incident | None = None,
     ) -> None:
-        platform = "X" if parsed.channel == "twitter" else "Facebook"
         contact = identity.contact
+        platform = platforms.get(parsed.channel).name
         title = title_from(parsed.text, fallback=f"Message from {contact.name} on {platform}")
         description = parsed.text + (f"\n\n{parsed.url}" if parsed.url else "")
         message = self._message(event, parsed, identity=identity, state=MessageState.NEW_INCIDENT)
@@ -464,7 +359,7 @@ class _Batch:
 
     def _acknowledge(self, message: SocialMessage, incident: Incident, identity: SocialIdentity) -> None:
         template = self.templates.get(message.channel, DEFAULT_ACKNOWLEDGEMENT)
-        text = template.replace("{number}", incident.number).replace("{name}", identity.contact.name)
+        text = acknowledgement_fill(template, number=incident.number, name=identity.contact.name)
         self.acknowledgements.append(
             SocialMessage(
                 channel=message.channel,
@@ -530,7 +425,7 @@ class _Batch:
             return
         redact_message(message)
 
-    # --- writing ---------------------------------------------------------------------------------
+        # --- writing ---------------------------------------------------------------------------------
 
     def _write(self) -> None:
         incidents = tickets.incidents_create_bulk(drafts=[p.draft for p in self.new_incidents])
@@ -549,28 +444,3 @@ class _Batch:
         for (_, _, message), comment in zip(replies, comments, strict=True):
             message.comment = comment
         bulk_insert(self.messages + self.acknowledgements)
-
-
-def redact_message(message: SocialMessage) -> None:
-    """Deleted at the source: the text goes from the message, its raw payload, the inbound
-    event it came in, and the incident description or comment made from it."""
-    with transaction.atomic():
-        message = (
-            SocialMessage.objects.select_for_update(of=("self",))
-            .select_related("incident", "comment")
-            .get(pk=message.pk)
-        )
-        if message.deleted:
-            return
-        message.text = ""
-        message.raw = {"redacted": True}
-        message.deleted = True
-        message.save(update_fields=["text", "raw", "deleted"])
-        if message.inbound_event_id:
-            event = InboundEvent.objects.select_for_update().get(pk=message.inbound_event_id)
-            event.payload = {**event.payload, "text": "", "raw": {"redacted": True}}
-            event.save(update_fields=["payload"])
-        if message.state == MessageState.NEW_INCIDENT and message.incident_id:
-            tickets.incident_redact_source(incident=message.incident)
-        elif message.comment_id:
-            tickets.comment_redact_source(comment=message.comment)

@@ -1,19 +1,19 @@
-"""The part of every platform's webhook that is the same: refuse what is too big, unsigned
-or malformed (nothing is stored), store the rest, answer at once.
+"""Receiving a webhook delivery: the part of every platform's webhook that is the same: refuse what is too big, not
+authentic or malformed (nothing is stored), store the rest, answer at once.
 
-A platform's view (`social.<platform>.views`) supplies how to check the signature and how to
-parse the body; `receive` does the rest.
+A platform's view (`social.<platform>.views`) supplies how to authenticate a delivery (a
+signature of the body, a bearer token...) and how to parse its raw bytes (JSON, a raw e-mail
+message...); `receive` does the rest.
 """
 
-import json
 import logging
 from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, JsonResponse
 
-from .events import InvalidPayload, ParsedEvent
-from .services import inbound_store
+from ..events import InvalidPayload, ParsedEvent
+from .store import inbound_store
 
 logger = logging.getLogger(__name__)
 
@@ -22,9 +22,12 @@ def receive(
     request: HttpRequest,
     *,
     channel: str,
-    signature_valid: Callable[[bytes], bool],
-    parse: Callable[[dict], list[ParsedEvent]],
+    authentic: Callable[[bytes], bool],
+    parse: Callable[[bytes], list[ParsedEvent]],
+    refusal: str = "Missing or wrong signature.",
 ) -> JsonResponse:
+    """`authentic(body)`: whether the delivery comes from the platform; `parse(body)`: its
+    events, or `InvalidPayload` with the reason it is not what the platform sends."""
     limit = settings.SOCIAL_WEBHOOK_MAX_BYTES
     try:
         declared = int(request.headers.get("Content-Length") or 0)
@@ -37,19 +40,11 @@ def receive(
     if len(body) > limit:
         logger.warning("%s webhook refused: body over %s bytes", channel, limit)
         return _refuse(413, f"Body over {limit} bytes.")
-    if not signature_valid(body):
-        logger.warning("%s webhook refused: missing or wrong signature", channel)
-        return _refuse(403, "Missing or wrong signature.")
+    if not authentic(body):
+        logger.warning("%s webhook refused: %s", channel, refusal)
+        return _refuse(403, refusal)
     try:
-        payload = json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        logger.warning("%s webhook refused: malformed JSON (%s)", channel, error)
-        return _refuse(400, f"Malformed JSON: {error}.")
-    if not isinstance(payload, dict):
-        logger.warning("%s webhook refused: body is not a JSON object", channel)
-        return _refuse(400, "The body must be a JSON object.")
-    try:
-        events = parse(payload)
+        events = parse(body)
     except InvalidPayload as error:
         logger.warning("%s webhook refused: %s", channel, error)
         return _refuse(400, str(error))

@@ -9,74 +9,15 @@ import requests
 import responses
 from django.utils import timezone
 
-from social import outbound
-from social.events import SHARDS, Kind, ParsedEvent
+from social.events import Kind
 from social.models import Direction, MessageState, SocialAccount, SocialMessage
-from social.processing import process_pending
-from social.services import inbound_store
+from social.outbox import claim, queue
 from tickets import services as tickets
-from tickets.models import Incident
 
-from .factories import SocialAccountFactory
+from ..factories import SocialAccountFactory
+from .conftest import GRAPH, PAGE, make_due, send, the_acknowledgement, visitor_post
 
 pytestmark = pytest.mark.django_db
-
-PAGE = "2000"
-GRAPH = "https://graph.facebook.com/v25.0"
-
-
-@pytest.fixture(autouse=True)
-def _pinned(settings):
-    settings.FACEBOOK_GRAPH_VERSION = "v25.0"
-
-
-@pytest.fixture
-def page(db):
-    return SocialAccountFactory(
-        channel="facebook", external_id=PAGE, handle="Desk", app_secret="s", page_access_token="page-token"
-    )
-
-
-@pytest.fixture
-def graph():
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        yield mock
-
-
-def visitor_post(external_id="2000_1", kind=Kind.POST, **fields) -> Incident:
-    fields.setdefault("thread_key", external_id)
-    inbound_store(
-        events=[
-            ParsedEvent(
-                channel="facebook",
-                account_id=PAGE,
-                external_id=external_id,
-                kind=kind,
-                author_id="77",
-                author_name="Pat",
-                text="The wifi is down",
-                created_at=timezone.now(),
-                **fields,
-            )
-        ]
-    )
-    for shard in range(SHARDS):
-        process_pending(shard=shard)
-    return Incident.objects.get()
-
-
-def the_acknowledgement() -> SocialMessage:
-    return SocialMessage.objects.get(direction=Direction.OUTBOUND, comment__isnull=True)
-
-
-def send(message: SocialMessage) -> SocialMessage:
-    outbound.message_send(message_id=message.pk)
-    message.refresh_from_db()
-    return message
-
-
-def make_due(message: SocialMessage) -> None:
-    SocialMessage.objects.filter(pk=message.pk).update(next_attempt_at=timezone.now())
 
 
 def test_the_acknowledgement_is_sent_as_a_comment_and_stores_its_id(page, graph):
@@ -170,7 +111,7 @@ def test_a_messenger_timeout_fails_for_the_agent_to_decide(page, graph):
     posts = [call for call in graph.calls if call.request.method == "POST"]
     assert len(posts) == 1
 
-    outbound.message_retry(message=ack)
+    queue.message_retry(message=ack)
     ack.refresh_from_db()
     assert (ack.state, ack.attempts) == (MessageState.QUEUED, 0)
 
@@ -236,9 +177,9 @@ def test_messenger_answers_only_within_24_hours(page, graph):
 def test_the_sweeper_finds_due_messages(page):
     visitor_post()
     ack = the_acknowledgement()
-    assert outbound.due_messages() == [ack.pk]
+    assert claim.due_messages() == [ack.pk]
     SocialMessage.objects.filter(pk=ack.pk).update(next_attempt_at=timezone.now() + timedelta(minutes=1))
-    assert outbound.due_messages() == []
+    assert claim.due_messages() == []
 
 
 def test_an_unconfigured_account_keeps_messages_queued(graph):

@@ -1,8 +1,9 @@
-"""Inbound: store first, then work.
+"""Storing inbound events: store first, then work.
 
-A webhook request (or a poll) calls `inbound_store` with the parsed events: one INSERT ... ON
-CONFLICT DO NOTHING stores the new ones, duplicates are dropped by the unique key, and
-processing is enqueued once the rows are committed. Nothing else happens in the request.
+A webhook request (`social.inbox.receive`) or a poll calls `inbound_store` with the parsed
+events: one INSERT ... ON CONFLICT DO NOTHING stores the new ones, duplicates are dropped by
+the unique key, and processing is enqueued once the rows are committed. Nothing else happens
+in the request.
 """
 
 import json
@@ -10,13 +11,17 @@ import logging
 from collections.abc import Iterable
 from datetime import datetime
 
+import redis
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.utils import timezone
 
-from .events import ParsedEvent
-from .models import InboundEvent, InboundState
-from .queries import per_channel
+from servicedesk.celery import app as celery_app
+
+from .. import tasks
+from ..events import ParsedEvent
+from ..models import InboundEvent, InboundState
+from ..queries import per_channel
 
 logger = logging.getLogger(__name__)
 
@@ -109,12 +114,10 @@ def _parent_shards(events: list[ParsedEvent]) -> dict[tuple[str, str], int]:
 
 
 def _enqueue_processing(shards: list[int]) -> None:
-    from .tasks import process_inbox
-
     for shard in shards:
         if drain_flag_set(shard):
             try:
-                process_inbox.delay(shard=shard)
+                tasks.process_inbox.delay(shard=shard)
             except Exception:
                 drain_flag_clear(shard)  # the next delivery tries again
                 raise
@@ -130,17 +133,14 @@ _clients: dict = {}
 
 
 def _broker_url() -> str:
-    from servicedesk.celery import app
-
-    return (app.conf.broker_write_url or app.conf.broker_url or "") if not app.conf.task_always_eager else ""
+    conf = celery_app.conf
+    return (conf.broker_write_url or conf.broker_url or "") if not conf.task_always_eager else ""
 
 
 def _flags():
     # The flags live in the broker's Redis: they describe its queue.
     url = _broker_url()
     if url not in _clients:
-        import redis
-
         _clients[url] = redis.Redis.from_url(url, socket_timeout=1, socket_connect_timeout=1)
     return _clients[url]
 

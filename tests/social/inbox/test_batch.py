@@ -1,87 +1,29 @@
-"""Inbound events → incidents: the threading rules, one test each, and the pipeline's promises
-(idempotent, ordered, failures retried then parked, nothing half-saved)."""
+"""Inbound events → incidents: the threading rules, one test each, and what a batch promises
+(the same event twice, or processed twice, makes one incident)."""
 
 from datetime import timedelta
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from social import processing
-from social.events import SHARDS, Action, Kind, ParsedEvent
+from social.events import Action, Kind, ParsedEvent
+from social.inbox import batch
+from social.inbox.store import inbound_store
 from social.models import (
+    AcknowledgementTemplate,
     Direction,
     InboundEvent,
     InboundState,
     MessageState,
-    SocialAccount,
     SocialIdentity,
     SocialMessage,
 )
-from social.services import inbound_store
 from tickets import services as tickets
 from tickets.models import Comment, Event, EventKind, Incident, IncidentStatus
 
+from .conftest import DESK, PAGE, deliver, drain, fb, message, tweet
+
 pytestmark = pytest.mark.django_db
-
-DESK = "1000"  # the desk's X account id
-PAGE = "2000"  # the desk's Facebook page id
-
-
-@pytest.fixture(autouse=True)
-def accounts(db):
-    SocialAccount.objects.create(channel="twitter", external_id=DESK, handle="@desk")
-    SocialAccount.objects.create(channel="facebook", external_id=PAGE, handle="Desk page")
-
-
-def tweet(external_id, text="@desk my VPN drops every 5 minutes", *, author="42", handle="@jess", **fields):
-    fields.setdefault("thread_key", fields.get("in_reply_to") or external_id)
-    fields.setdefault("kind", Kind.REPLY if fields.get("in_reply_to") else Kind.MENTION)
-    fields.setdefault("url", f"https://x.com/jess/status/{external_id}")
-    return ParsedEvent(
-        channel="twitter",
-        account_id=DESK,
-        external_id=external_id,
-        author_id=author,
-        author_handle=handle,
-        author_name="Jess",
-        text=text,
-        created_at=timezone.now(),
-        mentions_account=True,
-        **fields,
-    )
-
-
-def fb(external_id, text="The wifi in building B is down", *, kind=Kind.POST, author="77", **fields):
-    fields.setdefault("thread_key", external_id if kind == Kind.POST else fields.get("in_reply_to", ""))
-    return ParsedEvent(
-        channel="facebook",
-        account_id=PAGE,
-        external_id=external_id,
-        kind=kind,
-        author_id=author,
-        author_name="Pat Visitor",
-        text=text,
-        created_at=timezone.now(),
-        **fields,
-    )
-
-
-def deliver(*events: ParsedEvent) -> list[int]:
-    stored = inbound_store(events=events)
-    drain()
-    return stored
-
-
-def drain() -> None:
-    for shard in range(SHARDS):
-        while processing.process_pending(shard=shard):
-            pass
-
-
-def message(external_id: str) -> SocialMessage:
-    return SocialMessage.objects.select_related("incident", "comment").get(external_id=external_id)
 
 
 # --- new incidents ------------------------------------------------------------------------
@@ -106,10 +48,17 @@ def test_a_mention_opens_an_incident_acknowledged_with_its_number():
     assert ack.state == MessageState.QUEUED
 
 
+def test_the_acknowledgement_posts_a_double_brace_as_one(accounts):
+    AcknowledgementTemplate.objects.filter(channel="twitter").update(text="{{{number}}} {name}: on it {{}}")
+    deliver(tweet("t1"))
+    ack = SocialMessage.objects.get(direction=Direction.OUTBOUND)
+    assert ack.text == f"{{{Incident.objects.get().number}}} Jess: on it {{}}"
+
+
 def test_a_long_text_makes_a_title_cut_at_a_word():
-    title = processing.title_from("@desk " + "word " * 40, fallback="x")
+    title = batch.title_from("@desk " + "word " * 40, fallback="x")
     assert len(title) <= 81 and title.endswith("…") and "@desk" not in title
-    assert processing.title_from("@desk", fallback="Message from Jess on X") == "Message from Jess on X"
+    assert batch.title_from("@desk", fallback="Message from Jess on X") == "Message from Jess on X"
 
 
 def test_a_direct_message_opens_an_incident_answered_by_direct_message():
@@ -327,7 +276,7 @@ def test_a_deletion_that_overtakes_its_message_leaves_a_tombstone():
     assert message("t1").deleted
 
 
-# --- the pipeline's promises -------------------------------------------------------------------
+# --- idempotent ------------------------------------------------------------------------------
 
 
 def test_the_same_event_twice_makes_one_incident():
@@ -343,62 +292,3 @@ def test_processing_twice_makes_one_incident():
     drain()
     assert Incident.objects.count() == 1
     assert SocialMessage.objects.filter(direction=Direction.OUTBOUND).count() == 1
-
-
-def test_a_failing_event_is_retried_with_backoff_then_parked_and_others_go_through(monkeypatch):
-    real_create = processing._Batch._create
-
-    def explode_on_t2(self, event, parsed):
-        if parsed.external_id == "t2":
-            raise RuntimeError("boom")
-        return real_create(self, event, parsed)
-
-    monkeypatch.setattr(processing._Batch, "_create", explode_on_t2)
-    deliver(tweet("t1"), tweet("t2", author="43", handle="@kim"))
-
-    assert Incident.objects.count() == 1  # t1 went through
-    failing = InboundEvent.objects.get(dedup_key="t2")
-    assert failing.state == InboundState.PENDING and failing.attempts == 1
-    assert "boom" in failing.last_error and failing.next_attempt_at > timezone.now()
-    assert not SocialMessage.objects.filter(external_id="t2").exists()  # nothing half-saved
-
-    for _ in range(processing.MAX_ATTEMPTS):
-        InboundEvent.objects.filter(pk=failing.pk).update(next_attempt_at=timezone.now())
-        drain()
-    failing.refresh_from_db()
-    assert failing.state == InboundState.FAILED and failing.attempts == processing.MAX_ATTEMPTS
-
-    monkeypatch.setattr(processing._Batch, "_create", real_create)
-    assert processing.events_replay(event_ids=[failing.pk]) == 1
-    drain()
-    assert Incident.objects.count() == 2
-
-
-def test_a_batch_takes_a_constant_number_of_queries():
-    if connection.vendor != "postgresql":
-        pytest.skip("SQLite splits bulk inserts by its parameter limit: the count is PostgreSQL's")
-
-    def queries_for(count: int, offset: int) -> int:
-        events = [tweet(f"q{offset + i}", author=str(offset + i), handle=f"@p{offset + i}") for i in range(count)]
-        events += [
-            tweet(f"r{offset + i}", "@desk more", author=str(offset + i), in_reply_to=f"q{offset + i}")
-            for i in range(count)
-        ]
-        inbound_store(events=events)
-        InboundEvent.objects.update(shard=0)  # one shard, one batch
-        with CaptureQueriesContext(connection) as queries:
-            processing.process_pending(shard=0)
-        return len(queries)
-
-    queries_for(1, 500)  # warm-up: the accounts of the environment are synced once per process
-    assert queries_for(2, 0) == queries_for(40, 100)
-    assert Incident.objects.count() == 43 and Comment.objects.count() == 43
-
-
-def test_a_reply_is_stored_in_the_shard_of_the_message_it_answers():
-    parent = tweet("t1")
-    reply = tweet("t2", "@desk more", in_reply_to="t1", thread_key="t1-reply-chain-without-conversation-id")
-    assert parent.shard != reply.shard  # as X's older payloads would have it
-    inbound_store(events=[parent])
-    inbound_store(events=[reply])
-    assert InboundEvent.objects.get(dedup_key="t2").shard == InboundEvent.objects.get(dedup_key="t1").shard
