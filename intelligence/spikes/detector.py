@@ -20,8 +20,9 @@ How it judges a point, in three steps:
    interval, two intervals, one hour): two short scales so that a spike is seen within two
    intervals, one long one for a surge that no single interval shows. The difference is taken on
    the variance-stabilising scale of a negative binomial, `2/√φ · asinh(√(φ(x + 3/8)))`: Poisson
-   for a few messages, log-normal for many. The dispersion φ of each scale is calibrated online
-   so that a typical point scores like a standard normal (median |z| = 0.6745).
+   for a few messages, log-normal for many (for the negative share, the binomial's arcsine root
+   of negatives out of scored messages). The dispersion φ of each scale is calibrated online so
+   that a typical point scores like a standard normal (median |z| = 0.6745).
 
 3. **Is it rare for this series?** Real traffic is heavy-tailed, and how heavy differs from one
    series to the next: one burst a day is normal somewhere and unheard of elsewhere. So each
@@ -140,6 +141,18 @@ def stabilised(count: float, dispersion: float) -> float:
     """The negative binomial's variance-stabilising transform (unit variance whatever the mean)."""
     root = math.sqrt(dispersion)
     return 2.0 / root * math.asinh(math.sqrt(dispersion * (max(count, 0.0) + 0.375)))
+
+
+def share_score(negatives: float, messages: float, expected: float, dispersion: float) -> float:
+    """How far the share of negatives is above the expected share, in standard deviations: the
+    binomial's variance-stabilising transform (Anscombe's arcsine root), with the overdispersion
+    of a beta-binomial (`1 + dispersion × messages`)."""
+    if messages <= 0:
+        return 0.0
+    observed_share = (negatives + 0.375) / (messages + 0.75)
+    expected_share = (expected + 0.375) / (messages + 0.75)
+    distance = math.asin(math.sqrt(min(observed_share, 1.0))) - math.asin(math.sqrt(min(expected_share, 1.0)))
+    return 2.0 * math.sqrt(messages + 0.5) * distance / math.sqrt(1.0 + dispersion * messages)
 
 
 def _decay(seconds: float, half_life_hours: float) -> float:
@@ -312,7 +325,8 @@ class SpikeDetector:
         self.config = config or DetectorConfig()
         scales = self.config.scales
         self.baseline: VolumeBaseline | ShareBaseline = VolumeBaseline() if kind == VOLUME else ShareBaseline()
-        self.dispersion = {scale: 0.05 for scale in scales}
+        # Twitter-like volume is overdispersed from the start; a share starts binomial.
+        self.dispersion = {scale: 0.05 if kind == VOLUME else 0.001 for scale in scales}
         self.tails = {scale: Tail() for scale in scales}
         self.recent: list[list[float]] = []  # [observed, expected, exposure] of the last points
         self.started: float | None = None
@@ -395,10 +409,15 @@ class SpikeDetector:
             expected = sum(point[1] for point in window)
             exposure = sum(point[2] for point in window)
             dispersion = self.dispersion[scale]
-            score = stabilised(observed, dispersion) - stabilised(expected, dispersion)
-            # Calibrate: push the dispersion up when typical points look too surprising.
-            step = 2.0 * learning if abs(score) > MEDIAN_ABS_NORMAL else -2.0 * learning
-            self.dispersion[scale] = max(dispersion * math.exp(step), 1e-4)
+            if self.kind == VOLUME:
+                score = stabilised(observed, dispersion) - stabilised(expected, dispersion)
+            else:
+                score = share_score(observed, exposure, expected, dispersion)
+            # Calibrate: push the dispersion up when typical points look too surprising. (A share
+            # of a handful of messages is all discreteness, not dispersion: it does not count.)
+            if self.kind == VOLUME or exposure >= config.min_exposure:
+                step = 2.0 * learning if abs(score) > MEDIAN_ABS_NORMAL else -2.0 * learning
+                self.dispersion[scale] = max(dispersion * math.exp(step), 1e-4)
             tail = self.tails[scale]
             if score >= config.min_score and observed >= config.min_count and observed > expected:
                 if self.kind == NEGATIVE_SHARE and exposure < config.min_exposure:

@@ -146,13 +146,14 @@ def test_a_state_of_another_version_starts_afresh():
 # --- the negative share ---------------------------------------------------------------------
 
 
-def share_points(days: int, *, seed: int, share_at=lambda index: 0.2):
-    """(time, negatives, scored) per 5 minutes: the usual traffic, a fifth of it negative."""
+def share_points(days: int, *, seed: int, share_at=lambda index: 0.2, volume_at=lambda index: 1):
+    """(time, negatives, scored) per 5 minutes: the usual traffic (times `volume_at`), a fifth
+    of it negative (or `share_at`)."""
     import numpy as np
 
     rng = np.random.default_rng(seed + 100)
     points = []
-    for index, (at, messages) in enumerate(series(days, seed=seed)):
+    for index, (at, messages) in enumerate(series(days, seed=seed, shape=lambda i, rate: rate * volume_at(i))):
         negatives = float(rng.binomial(int(messages), share_at(index)))
         points.append((at, negatives, messages))
     return points
@@ -172,11 +173,8 @@ def test_the_negative_share_alerts_when_complaints_jump_not_when_volume_does(see
     assert at_point(NOON) <= alert.timestamp <= at_point(NOON + 1)
     assert alert.observed_share > 0.5 > 0.3 > alert.expected_share
 
-    # Twice the messages with the usual share: more negatives, but no more negative a mood.
-    busy = [
-        (at, negatives * (2 if NOON <= index < NOON + 6 else 1), messages * (2 if NOON <= index < NOON + 6 else 1))
-        for index, (at, negatives, messages) in enumerate(share_points(21, seed=seed))
-    ]
+    # Three times the messages with the usual share: more negatives, but no more negative a mood.
+    busy = share_points(21, seed=seed, volume_at=lambda index: 3 if NOON <= index < NOON + 6 else 1)
     assert share_alerts(busy) == []
 
 
