@@ -22,6 +22,7 @@ def _banner() -> dict:
                     "pk": alert.pk,
                     "headline": alert.headline,
                     "metric": alert.metric,
+                    "window_start": alert.window_start,
                     "window_end": alert.window_end,
                     "observed": alert.observed,
                     "expected": alert.expected,

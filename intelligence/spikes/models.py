@@ -138,7 +138,7 @@ class SpikeAlert(models.Model):
     @property
     def ratio(self) -> float | None:
         """How many times the expected: the figure people read first."""
-        return self.observed / self.expected if self.expected > 0 else None
+        return self.observed / self.expected if self.expected >= 0.05 else None
 
     @property
     def is_open(self) -> bool:
