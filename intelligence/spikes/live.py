@@ -120,6 +120,8 @@ def _judge(*, start: datetime, end: datetime, now: datetime) -> DetectionRun:
         overall = _total(rows.values())
         local = timezone.localtime(at)
         for (service_id, metric), detector in detectors.items():
+            if detector.last_timestamp is not None and detector.last_timestamp >= at.timestamp():
+                continue  # seen already (a cursor moved back by hand): judged once, not twice
             row = overall if service_id is None else rows.get(service_id)
             if metric == Metric.VOLUME:
                 alert = detector.update(local, row.messages if row else 0)

@@ -197,3 +197,14 @@ def test_the_periodic_task_runs_the_detector(history, vpn_incident, time_machine
 def test_the_beat_schedule_runs_it_every_minute(settings):
     entry = settings.CELERY_BEAT_SCHEDULE["detect-spikes"]
     assert entry == {"task": "intelligence.spikes.tasks.detect_spikes", "schedule": 60.0}
+
+
+def test_a_cursor_moved_back_by_hand_judges_nothing_twice(history, vpn_incident):
+    add_messages(at=SPIKE_START, count=40, incident=vpn_incident)
+    first = spikes_detect(now=NOW)
+    assert first.alerts
+    states = {series.pk: series.state for series in SpikeSeries.objects.all()}
+    SpikeCursor.objects.update(processed_until=SPIKE_START - timedelta(hours=1))
+    again = spikes_detect(now=NOW)
+    assert again.intervals == 13 and again.alerts == []
+    assert {series.pk: series.state for series in SpikeSeries.objects.all()} == states
