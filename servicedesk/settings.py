@@ -87,6 +87,7 @@ TEMPLATES = [
                 "tickets.context_processors.roles",
                 # After `roles`: it reuses the permissions that one loaded.
                 "social.context_processors.account_alerts",
+                "intelligence.spikes.context_processors.spike_alerts",
             ],
         },
     },
@@ -315,3 +316,27 @@ CELERY_BEAT_SCHEDULE.update(
         "social-poll-accounts": {"task": "social.tasks.poll_accounts", "schedule": 60.0},
     }
 )
+
+# Spikes (intelligence.spikes): inbound messages are counted per interval, overall and per
+# service, and judged once an interval is closed and settled (late polls, sentiment scoring).
+SPIKE_INTERVAL_SECONDS = env.int("SPIKE_INTERVAL_SECONDS", default=300)
+SPIKE_SETTLE_SECONDS = env.int("SPIKE_SETTLE_SECONDS", default=60)
+# How often the detector looks for closed intervals (cheap when there are none).
+SPIKE_RUN_EVERY_SECONDS = env.int("SPIKE_RUN_EVERY_SECONDS", default=60)
+# A first run learns from this much history; a worker back from an outage reads no further back.
+SPIKE_BACKFILL_DAYS = env.int("SPIKE_BACKFILL_DAYS", default=7)
+# Spikes older than this when judged (backfill, catching up) are learnt from, not raised.
+SPIKE_STALE_SECONDS = env.int("SPIKE_STALE_SECONDS", default=3600)
+# Fewer messages than this over the spike's window never alert, however surprising.
+SPIKE_MIN_MESSAGES = env.int("SPIKE_MIN_MESSAGES", default=5)
+# E-mail each alert to the managers (users of the manager role with an address), linking to
+# SPIKE_ALERT_BASE_URL + the alert's page.
+SPIKE_ALERT_EMAIL = env.bool("SPIKE_ALERT_EMAIL", default=False)
+SPIKE_ALERT_BASE_URL = env.str("SPIKE_ALERT_BASE_URL", default="http://127.0.0.1:8000")
+CELERY_BEAT_SCHEDULE["detect-spikes"] = {
+    "task": "intelligence.spikes.tasks.detect_spikes",
+    "schedule": float(SPIKE_RUN_EVERY_SECONDS),
+}
+# Outgoing e-mail (spike alerts): EMAIL_URL, e.g. smtp+tls://user:password@host:587; the console by default.
+vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="service-desk@localhost")

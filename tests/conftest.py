@@ -55,6 +55,20 @@ def _fresh_webhook_secrets():
     clear_webhook_secrets()
 
 
+@pytest.fixture(autouse=True)
+def _spike_banner_cached():
+    """Pages are measured as production serves them: the console's spike banner comes from the
+    cache (none raised), so a page's query count does not depend on which test ran first.
+    Changing an alert forgets it on commit; tests/intelligence/spikes start uncached."""
+    from django.core.cache import cache
+
+    from intelligence.spikes.services import BANNER_CACHE_KEY
+
+    cache.set(BANNER_CACHE_KEY, {"alerts": [], "more": False}, None)
+    yield
+    cache.delete(BANNER_CACHE_KEY)
+
+
 @pytest.fixture
 def shared_fixtures() -> Path:
     """The recorded third-party payloads in ../shared/fixtures (see its README)."""

@@ -1,0 +1,18 @@
+"""Celery tasks of the spikes: thin, safe to run twice."""
+
+from celery import shared_task
+
+
+@shared_task(ignore_result=True)
+def detect_spikes() -> int:
+    """Judge the intervals closed since the last run; returns how many alerts were raised."""
+    from .live import spikes_detect
+
+    return len(spikes_detect().alerts)
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
+def email_alert(alert_id: int) -> int:
+    from .services import alert_email
+
+    return alert_email(alert_id=alert_id)
