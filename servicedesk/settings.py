@@ -57,9 +57,12 @@ INSTALLED_APPS = [
     "social",
     "feedback",
     "intelligence",
+    "accounts",
 ]
 
 MIDDLEWARE = [
+    # Before host validation and the HTTPS redirect: the health probe comes by address.
+    "servicedesk.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -119,6 +122,12 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LOGIN_URL = "login"
+# E-mail (password reset): printed on the console unless EMAIL_URL names a mail server, e.g.
+# smtp+tls://user:password@mail.example.org:587 (smtp+ssl:// for port 465).
+vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Service desk <servicedesk@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 

@@ -14,5 +14,6 @@ urlpatterns = [
     path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
     re_path(r"^api/", api_not_found),
     path("social/", include("social.urls")),
+    path("", include("accounts.urls")),
     path("", include("tickets.urls")),
 ]
