@@ -72,6 +72,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # After authentication (it counts per person) and CSRF (a forged post is not counted).
+    "servicedesk.ratelimit.WriteRateLimitMiddleware",
 ]
 
 ROOT_URLCONF = "servicedesk.urls"
@@ -110,8 +112,8 @@ else:
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# The cache holds the API's rate-limit counters. Processes must share it in production
-# (CACHE_URL=redis://host:6379/1); the default, local memory, is per process.
+# The default cache: local memory (per process) unless CACHE_URL names a shared one
+# (redis://host:6379/1). Rate limits count in their own alias, `ratelimit` (below).
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -183,6 +185,29 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
+
+# Rate limits (the API's per token, page writes per person, token guessing per address) count
+# in the `ratelimit` cache, which every web process must share, or each counts alone and four
+# workers let four times the rate through. Default: CACHE_URL when set, else the broker's
+# Redis (the same database, under its own key prefix: never clear() this cache), else local
+# memory (one process, as `make run`). A cache that does not answer lets requests through.
+RATELIMIT_CACHE_URL = (
+    env.str("RATELIMIT_CACHE_URL", default="")
+    or env.str("CACHE_URL", default="")
+    or (CELERY_BROKER_URL if (CELERY_BROKER_URL or "").startswith(("redis://", "rediss://")) else "")
+    or "locmemcache://ratelimit"
+)
+CACHES["ratelimit"] = {**env.cache_url_config(RATELIMIT_CACHE_URL), "KEY_PREFIX": "ratelimit"}
+if CACHES["ratelimit"]["BACKEND"].endswith("RedisCache"):
+    # Short timeouts: a Redis that hangs must not hold every request for long.
+    CACHES["ratelimit"].setdefault("OPTIONS", {}).update({"socket_connect_timeout": 0.5, "socket_timeout": 0.5})
+# Proxies in front of the app that append the caller's address to X-Forwarded-For (the
+# compose stack's nginx: 1). Rate limits and lockouts count per client address through them.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# Writes through pages (forms, htmx) per person, or per address for the anonymous.
+PAGE_WRITE_RATE = env.str("PAGE_WRITE_RATE", default="30/minute")
+# Password reset requests per address (each one mails whoever it names).
+PASSWORD_RESET_RATE = env.str("PASSWORD_RESET_RATE", default="5/hour")
 CELERY_BEAT_SCHEDULE = {
     "flag-sla-breaches": {"task": "tickets.tasks.flag_sla_breaches", "schedule": 60.0},
     "close-resolved-incidents": {
@@ -232,6 +257,8 @@ API_THROTTLE_RATES = {
     "anon": env.str("API_ANON_THROTTLE_RATE", default="60/minute"),
 }
 API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=1024 * 1024)
+# Failed token authentications per address; past them, every token from there gets 429.
+API_AUTH_FAILURE_RATE = env.str("API_AUTH_FAILURE_RATE", default="20/minute")
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Social Service Desk API",
