@@ -234,7 +234,7 @@ CONSOLE_LIVE_POLL_SECONDS = env.int("CONSOLE_LIVE_POLL_SECONDS", default=10)
 REST_FRAMEWORK = {
     # Token first: an anonymous request is then told 401 with WWW-Authenticate: Token.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "servicedesk.api.authentication.GuardedTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
