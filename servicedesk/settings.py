@@ -5,6 +5,7 @@ service. Production sets DATABASE_URL (PostgreSQL) and CELERY_BROKER_URL (Redis)
 README lists every variable.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -58,6 +59,7 @@ INSTALLED_APPS = [
     "feedback",
     "intelligence",
     "accounts",
+    "axes",  # lockout after repeated failed logins (accounts.lockout)
 ]
 
 MIDDLEWARE = [
@@ -74,6 +76,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     # After authentication (it counts per person) and CSRF (a forged post is not counted).
     "servicedesk.ratelimit.WriteRateLimitMiddleware",
+    # Last, as django-axes asks: it turns a lockout into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "servicedesk.urls"
@@ -122,6 +126,29 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# django-axes first: it refuses a locked account or address before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Failed logins (the desk's and the admin's): an account is locked after LOGIN_FAILURE_LIMIT
+# failures within LOGIN_LOCKOUT_MINUTES, an address after LOGIN_ADDRESS_FAILURE_LIMIT (an office
+# shares one), until that many minutes pass without one. Failures are kept for the audit
+# (admin: Axes, access failures); an admin unlocks by deleting the access attempts.
+LOGIN_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=10)
+LOGIN_ADDRESS_FAILURE_LIMIT = env.int("LOGIN_ADDRESS_FAILURE_LIMIT", default=50)
+LOGIN_LOCKOUT_MINUTES = env.int("LOGIN_LOCKOUT_MINUTES", default=15)
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_LOCKOUT_MINUTES)
+# A locked person who keeps trying does not lengthen their own pause.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_HANDLER = "accounts.lockout.AccountOrAddressHandler"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "servicedesk.clients.client_address"
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_VERBOSE = False  # no banner on every start; lockouts are still logged
 
 LOGIN_URL = "login"
 # E-mail (password reset): printed on the console unless EMAIL_URL names a mail server, e.g.
