@@ -42,3 +42,20 @@ class HealthCheckMiddleware:
             logger.exception("Health check: the database does not answer")
             return JsonResponse({"status": "database unavailable"}, status=503)
         return JsonResponse({"status": "ok"})
+
+
+class NoStoreMiddleware:
+    """`Cache-Control: no-store` on every answer whose view did not say otherwise.
+
+    Pages carry people's incidents and the API their data: no browser history, back button
+    cache or shared proxy may keep a copy once the person has logged out. Static files are
+    served above this middleware (WhiteNoise), with their own long-lived caching."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if not response.has_header("Cache-Control"):
+            response["Cache-Control"] = "no-store"
+        return response
