@@ -102,6 +102,8 @@ TEMPLATES = [
                 # After `roles`: it reuses the permissions that one loaded.
                 "social.context_processors.account_alerts",
             ],
+            # `|bidi` in every template, for user-given names and titles (servicedesk.text).
+            "builtins": ["servicedesk.templatetags.bidi"],
         },
     },
 ]
