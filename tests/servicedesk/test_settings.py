@@ -2,6 +2,7 @@
 deployment checklist."""
 
 import os
+import re
 import subprocess
 import sys
 
@@ -112,3 +113,13 @@ def test_a_mail_server_comes_from_email_url():
         "s3cret",
         "IT <it@example.org>",
     ]
+
+
+def test_the_readme_lists_every_variable_the_settings_and_gunicorn_read():
+    settings_source = (REPO_ROOT / "servicedesk" / "settings.py").read_text()
+    gunicorn_source = (REPO_ROOT / "gunicorn.conf.py").read_text()
+    names = set(re.findall(r'env\.\w+\("([A-Z_]+)"', settings_source))
+    names |= set(re.findall(r'os\.environ\.get\("([A-Z_]+)"', gunicorn_source))
+    readme = (REPO_ROOT / "README.md").read_text()
+    missing = sorted(name for name in names if f"`{name}`" not in readme)
+    assert missing == [], f"not in the README's configuration tables: {missing}"
