@@ -16,4 +16,5 @@ RUN SECRET_KEY=collectstatic-only DATABASE_URL=sqlite:////tmp/build.sqlite3 \
 
 USER desk
 EXPOSE 8000
-CMD ["gunicorn", "servicedesk.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# Workers, timeouts and the bind address: gunicorn.conf.py (nginx in front, docker-compose.yml).
+CMD ["gunicorn", "servicedesk.wsgi:application"]

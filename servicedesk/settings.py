@@ -5,9 +5,11 @@ service. Production sets DATABASE_URL (PostgreSQL) and CELERY_BROKER_URL (Redis)
 README lists every variable.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.utils import get_random_secret_key
 
@@ -57,11 +59,19 @@ INSTALLED_APPS = [
     "social",
     "feedback",
     "intelligence",
+    "accounts",
+    "axes",  # lockout after repeated failed logins (accounts.lockout)
+    "csp",  # the Content-Security-Policy header (CONTENT_SECURITY_POLICY)
 ]
 
 MIDDLEWARE = [
+    # Before host validation and the HTTPS redirect: the health probe comes by address.
+    "servicedesk.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Below WhiteNoise: static files need neither; above the rest, so every page gets both.
+    "csp.middleware.CSPMiddleware",
+    "servicedesk.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -69,6 +79,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # After authentication (it counts per person) and CSRF (a forged post is not counted).
+    "servicedesk.ratelimit.WriteRateLimitMiddleware",
+    # Last, as django-axes asks: it turns a lockout into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "servicedesk.urls"
@@ -89,6 +103,8 @@ TEMPLATES = [
                 "social.context_processors.account_alerts",
                 "intelligence.spikes.context_processors.spike_alerts",
             ],
+            # `|bidi` in every template, for user-given names and titles (servicedesk.text).
+            "builtins": ["servicedesk.templatetags.bidi"],
         },
     },
 ]
@@ -108,8 +124,8 @@ else:
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# The cache holds the API's rate-limit counters. Processes must share it in production
-# (CACHE_URL=redis://host:6379/1); the default, local memory, is per process.
+# The default cache: local memory (per process) unless CACHE_URL names a shared one
+# (redis://host:6379/1). Rate limits count in their own alias, `ratelimit` (below).
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -119,7 +135,36 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# django-axes first: it refuses a locked account or address before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Failed logins (the desk's and the admin's): an account is locked after LOGIN_FAILURE_LIMIT
+# failures within LOGIN_LOCKOUT_MINUTES, an address after LOGIN_ADDRESS_FAILURE_LIMIT (an office
+# shares one), until that many minutes pass without one. Failures are kept for the audit
+# (admin: Axes, access failures); an admin unlocks by deleting the access attempts.
+LOGIN_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=10)
+LOGIN_ADDRESS_FAILURE_LIMIT = env.int("LOGIN_ADDRESS_FAILURE_LIMIT", default=50)
+LOGIN_LOCKOUT_MINUTES = env.int("LOGIN_LOCKOUT_MINUTES", default=15)
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_LOCKOUT_MINUTES)
+# A locked person who keeps trying does not lengthen their own pause.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_HANDLER = "accounts.lockout.AccountOrAddressHandler"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "servicedesk.clients.client_address"
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_VERBOSE = False  # no banner on every start; lockouts are still logged
+
 LOGIN_URL = "login"
+# E-mail (password reset, spike alerts): printed on the console unless EMAIL_URL names a mail server, e.g.
+# smtp+tls://user:password@mail.example.org:587 (smtp+ssl:// for port 465).
+vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Service desk <servicedesk@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
@@ -157,6 +202,24 @@ if USE_HTTPS:
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
     SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
+# Content-Security-Policy (django-csp): scripts, styles, fonts and images only from the app
+# itself; no inline script, no eval, no plugin, no framing, forms post only here. A view that
+# needs more says so with csp_update (ReDoc, in servicedesk/urls.py). Bootstrap's CSS draws
+# its icons as data: images.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -175,6 +238,29 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
+
+# Rate limits (the API's per token, page writes per person, token guessing per address) count
+# in the `ratelimit` cache, which every web process must share, or each counts alone and four
+# workers let four times the rate through. Default: CACHE_URL when set, else the broker's
+# Redis (the same database, under its own key prefix: never clear() this cache), else local
+# memory (one process, as `make run`). A cache that does not answer lets requests through.
+RATELIMIT_CACHE_URL = (
+    env.str("RATELIMIT_CACHE_URL", default="")
+    or env.str("CACHE_URL", default="")
+    or (CELERY_BROKER_URL if (CELERY_BROKER_URL or "").startswith(("redis://", "rediss://")) else "")
+    or "locmemcache://ratelimit"
+)
+CACHES["ratelimit"] = {**env.cache_url_config(RATELIMIT_CACHE_URL), "KEY_PREFIX": "ratelimit"}
+if CACHES["ratelimit"]["BACKEND"].endswith("RedisCache"):
+    # Short timeouts: a Redis that hangs must not hold every request for long.
+    CACHES["ratelimit"].setdefault("OPTIONS", {}).update({"socket_connect_timeout": 0.5, "socket_timeout": 0.5})
+# Proxies in front of the app that append the caller's address to X-Forwarded-For (the
+# compose stack's nginx: 1). Rate limits and lockouts count per client address through them.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# Writes through pages (forms, htmx) per person, or per address for the anonymous.
+PAGE_WRITE_RATE = env.str("PAGE_WRITE_RATE", default="30/minute")
+# Password reset requests per address (each one mails whoever it names).
+PASSWORD_RESET_RATE = env.str("PASSWORD_RESET_RATE", default="5/hour")
 CELERY_BEAT_SCHEDULE = {
     "flag-sla-breaches": {"task": "tickets.tasks.flag_sla_breaches", "schedule": 60.0},
     "close-resolved-incidents": {
@@ -201,7 +287,7 @@ CONSOLE_LIVE_POLL_SECONDS = env.int("CONSOLE_LIVE_POLL_SECONDS", default=10)
 REST_FRAMEWORK = {
     # Token first: an anonymous request is then told 401 with WWW-Authenticate: Token.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "servicedesk.api.authentication.GuardedTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -224,6 +310,8 @@ API_THROTTLE_RATES = {
     "anon": env.str("API_ANON_THROTTLE_RATE", default="60/minute"),
 }
 API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=1024 * 1024)
+# Failed token authentications per address; past them, every token from there gets 429.
+API_AUTH_FAILURE_RATE = env.str("API_AUTH_FAILURE_RATE", default="20/minute")
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Social Service Desk API",
@@ -337,6 +425,3 @@ CELERY_BEAT_SCHEDULE["detect-spikes"] = {
     "task": "intelligence.spikes.tasks.detect_spikes",
     "schedule": float(SPIKE_RUN_EVERY_SECONDS),
 }
-# Outgoing e-mail (spike alerts): EMAIL_URL, e.g. smtp+tls://user:password@host:587; the console by default.
-vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
-DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="service-desk@localhost")

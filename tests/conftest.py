@@ -3,6 +3,7 @@ services a test may need (skipped when absent, failed under REQUIRE_SERVICES=1).
 
 import os
 from pathlib import Path
+from uuid import uuid4
 
 import pytest
 from django.db import connection
@@ -45,6 +46,17 @@ def _tasks_run_in_process():
     celery_app.conf.task_always_eager = True
     yield
     celery_app.conf.task_always_eager = previous
+
+
+@pytest.fixture(autouse=True)
+def _private_rate_limits(settings):
+    """Each test counts its rate limits alone, in local memory: the suite's Redis would add
+    up every test's requests, across xdist workers and runs (tests/servicedesk/test_ratelimit.py
+    uses the real Redis on purpose)."""
+    settings.CACHES = {
+        **settings.CACHES,
+        "ratelimit": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": f"ratelimit-{uuid4()}"},
+    }
 
 
 @pytest.fixture(autouse=True)

@@ -117,7 +117,8 @@ def test_the_live_queue_shows_an_incident_created_meanwhile_and_keeps_the_agents
     # The keyboard: ? lists the shortcuts, / goes to the search, a assigns the highlighted one.
     page.keyboard.press("?")
     page.get_by_role("heading", name="Keyboard shortcuts").wait_for()
-    page.wait_for_function("document.getElementById('shortcuts').contains(document.activeElement)")
+    # A function, not an expression: Playwright evals expressions, which the page's CSP refuses.
+    page.wait_for_function("() => document.getElementById('shortcuts').contains(document.activeElement)")
     shot(page, "console_shortcuts")
     page.keyboard.press("Escape")
     page.get_by_role("heading", name="Keyboard shortcuts").wait_for(state="hidden")

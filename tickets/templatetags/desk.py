@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+from servicedesk.text import show_bidi, show_bidi_plain
 from tickets import sla
 from tickets.models import SLA_RUNNING_STATUSES, Incident
 
@@ -142,7 +143,7 @@ def queue_row(incident: Incident, now: datetime, since: datetime, last_id: int) 
         flags.append(mark_safe(' <span class="badge text-bg-danger">Major</span>'))
     problem = format_html(" · {}", incident.problem.number) if incident.problem_id else ""
     assignee = (
-        format_html("{}", incident.assignee.get_full_name() or incident.assignee.get_username())
+        show_bidi(incident.assignee.get_full_name() or incident.assignee.get_username())
         if incident.assignee_id
         else mark_safe('<span class="text-body-secondary">Unassigned</span>')
     )
@@ -163,8 +164,8 @@ def queue_row(incident: Incident, now: datetime, since: datetime, last_id: int) 
         url=url,
         classes=" ".join(c for c in classes if c),
         flags=mark_safe("".join(flags)),  # noqa: S308 - the fixed badges above
-        title=incident.title,
-        reporter=incident.reporter.name,
+        title=show_bidi(incident.title),
+        reporter=show_bidi(incident.reporter.name),
         problem=problem,
         status=status_badge(incident),
         priority=priority_badge(incident),
@@ -186,7 +187,7 @@ def filter_select(field) -> str:
         "",
         '<option value="{}"{}>{}</option>',
         (
-            (value, mark_safe(" selected") if str(value) == current else "", label)
+            (value, mark_safe(" selected") if str(value) == current else "", show_bidi_plain(label))
             for value, label in field.field.choices
         ),
     )
@@ -211,6 +212,9 @@ def select_field(field) -> str:
     options = format_html_join(
         "",
         '<option value="{}"{}>{}</option>',
-        ((v, mark_safe(" selected") if str(v) in chosen else "", label) for v, label in field.field.choices),
+        (
+            (v, mark_safe(" selected") if str(v) in chosen else "", show_bidi_plain(label))
+            for v, label in field.field.choices
+        ),
     )
     return format_html('<select name="{}"{}>{}</select>', field.html_name, flatatt(attrs), options)
