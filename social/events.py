@@ -82,6 +82,10 @@ class ParsedEvent:
     mentions_account: bool = False
     ignore_reason: str = ""
     raw: dict[str, Any] = field(default_factory=dict)
+    # Where characters PostgreSQL cannot store were replaced by U+FFFD, and the raw event as the
+    # platform sent it, as ASCII JSON text (social.inbox.storable); empty for nearly every event.
+    replaced: list[str] = field(default_factory=list)
+    raw_as_sent: str = ""
 
     @property
     def dedup_key(self) -> str:
@@ -101,6 +105,9 @@ class ParsedEvent:
         # Shallow: `asdict` would deep-copy the raw payload, a third of a webhook's CPU time.
         data = {f.name: getattr(self, f.name) for f in fields(self)}
         data["created_at"] = self.created_at.isoformat() if self.created_at else None
+        for repair in ("replaced", "raw_as_sent"):  # only an odd event carries them (social.inbox.storable)
+            if not data[repair]:
+                del data[repair]
         return data
 
     @classmethod

@@ -6,13 +6,11 @@ the unique key, and processing is enqueued once the rows are committed. Nothing 
 in the request.
 """
 
-import json
 import logging
 from collections.abc import Iterable
 from datetime import datetime
 
 import redis
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -22,6 +20,7 @@ from .. import tasks
 from ..events import ParsedEvent
 from ..models import InboundEvent, InboundState
 from ..queries import per_channel
+from .storable import storable
 
 logger = logging.getLogger(__name__)
 
@@ -29,23 +28,15 @@ logger = logging.getLogger(__name__)
 def inbound_store(*, events: Iterable[ParsedEvent], source: str = "webhook") -> list[int]:
     """Store `events`; return the ids of those not seen before. Safe to call twice."""
     now = timezone.now()
-    events = list(events)
+    # What PostgreSQL cannot store is replaced first: keys, shards and lookups follow from what is stored.
+    made_storable = [storable(event) for event in events]
+    events = [event for event, _ in made_storable]
     parent_shards = _parent_shards(events)
     rows = {}
-    for event in events:
+    for event, payload in made_storable:
         # One delivery may carry the same thing twice; the first one wins.
-        rows.setdefault(
-            (event.channel, event.dedup_key),
-            InboundEvent(
-                channel=event.channel,
-                dedup_key=event.dedup_key[:200],
-                payload=event.to_json(),
-                source=source,
-                shard=parent_shards.get((event.channel, event.in_reply_to), event.shard),
-                next_attempt_at=now,
-                received_at=now,
-            ),
-        )
+        shard = parent_shards.get((event.channel, event.in_reply_to), event.shard)
+        rows.setdefault((event.channel, event.dedup_key), (event.channel, event.dedup_key[:200], payload, shard))
     if not rows:
         return []
     columns = [
@@ -61,19 +52,8 @@ def inbound_store(*, events: Iterable[ParsedEvent], source: str = "webhook") -> 
         "received_at",
     ]
     values = [
-        [
-            row.channel,
-            row.dedup_key,
-            json.dumps(row.payload, cls=DjangoJSONEncoder),
-            source,
-            row.shard,
-            InboundState.PENDING,
-            0,
-            now,
-            "",
-            now,
-        ]
-        for row in rows.values()
+        [channel, dedup_key, payload, source, shard, InboundState.PENDING, 0, now, "", now]
+        for channel, dedup_key, payload, shard in rows.values()
     ]
     placeholders = ", ".join(["(" + ", ".join(["%s"] * len(columns)) + ")"] * len(values))
     table = InboundEvent._meta.db_table
