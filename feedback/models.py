@@ -27,7 +27,15 @@ class SentimentScore(models.Model):
     created_at = models.DateTimeField(help_text="When the message was written.")
 
     class Meta:
-        indexes = [models.Index(fields=["channel", "created_at"], name="sentiment_channel_time_idx")]
+        indexes = [
+            models.Index(fields=["channel", "created_at"], name="sentiment_channel_time_idx"),
+            # The rollups: a day's scores, and what was scored since their mark.
+            models.Index(fields=["created_at"], name="sentiment_time_idx"),
+            models.Index(fields=["scored_at", "id"], name="sentiment_scored_keyset_idx"),
+        ]
 
     def __str__(self):
         return f"{self.compound:+.3f} for message {self.message_id}"
+
+
+from .rollup_models import IncidentFact, IncidentRollup, MessageRollup, RollupCursor  # noqa: E402, F401

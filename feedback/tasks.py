@@ -13,3 +13,11 @@ def score_messages(message_ids: list[int]) -> int:
 @shared_task
 def score_unscored() -> int:
     return services.sentiment_score_unscored()
+
+
+@shared_task
+def refresh_rollups() -> str:
+    """Periodic: roll up what changed since the last run (idempotent; workers take turns)."""
+    from .rollups.refresh import rollups_refresh
+
+    return str(rollups_refresh())

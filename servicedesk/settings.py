@@ -272,6 +272,8 @@ CELERY_BEAT_SCHEDULE = {
     "prune-webhook-log": {"task": "tickets.webhooks.prune", "schedule": 24 * 3600.0},
     # Score the inbound messages whose scoring task was lost (they are scored on arrival).
     "score-unscored-messages": {"task": "feedback.tasks.score_unscored", "schedule": 300.0},
+    # The dashboards' rollups: what changed since the last run (feedback.rollups.refresh).
+    "refresh-rollups": {"task": "feedback.tasks.refresh_rollups", "schedule": 60.0},
 }
 
 # Service desk policy.

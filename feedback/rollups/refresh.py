@@ -1,0 +1,438 @@
+"""Keeping the rollups: an incremental refresh with a high-water mark, and a full rebuild.
+
+The refresh reads what changed since its mark (incidents by `updated_at`, scores by
+`scored_at`), finds the desk's days whose counts that changes, and recounts those days
+whole, then their weeks and months. Recounting (delete the period's rows, insert its sums)
+rather than adding deltas makes it idempotent: running it twice, or over rows it has seen,
+gives the same counters. The source's cursor row is locked for each batch, so concurrent
+workers take turns instead of counting twice; the mark is read back by `ROLLUP_OVERLAP`
+so a transaction that committed late, with an older `updated_at`, is still seen.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from django.db import transaction
+from django.db.models import Count, F, Max, Min, Q, Sum, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from tickets.models import Incident, IncidentStatus
+
+from ..models import SentimentScore
+from ..negativity import negative_q
+from ..rollup_models import (
+    INCIDENT_COUNTERS,
+    MESSAGE_COUNTERS,
+    RESOLUTION_BIN_FIELDS,
+    RESPONSE_BIN_FIELDS,
+    IncidentFact,
+    IncidentRollup,
+    MessageRollup,
+    RollupCursor,
+)
+from .buckets import (
+    DURATION_BINS,
+    GRAIN_DAY,
+    GRAIN_MONTH,
+    GRAIN_WEEK,
+    day_start,
+    duration_bin,
+    local_day,
+    next_period,
+    period_start,
+)
+
+INCIDENTS = "incidents"
+MESSAGES = "messages"
+# Transactions here last milliseconds; a minute of overlap sees any that committed late.
+ROLLUP_OVERLAP = timedelta(seconds=60)
+BATCH = 2000
+
+FACT_FIELDS = (
+    "service_id",
+    "channel",
+    "group_id",
+    "agent_id",
+    "opened_on",
+    "exited_on",
+    "responded_on",
+    "response_bin",
+    "response_breached",
+    "resolved_on",
+    "resolution_bin",
+    "resolution_breached",
+)
+# What each kind of counter reads of a fact: when that part changes, its old and new days
+# are recounted (a resolution today does not recount the day the incident was opened).
+DIMENSION_FIELDS = ("service_id", "channel", "group_id", "agent_id")
+COUNTED_PARTS = {
+    "opened_on": DIMENSION_FIELDS,
+    "exited_on": DIMENSION_FIELDS,
+    "responded_on": (*DIMENSION_FIELDS, "response_bin", "response_breached"),
+    "resolved_on": (*DIMENSION_FIELDS, "resolution_bin", "resolution_breached"),
+}
+INCIDENT_COLUMNS = (
+    "id",
+    "updated_at",
+    "status",
+    "service_id",
+    "channel",
+    "assignment_group_id",
+    "assignee_id",
+    "created_at",
+    "first_response_at",
+    "resolved_at",
+    "response_due_at",
+    "resolution_due_at",
+    "response_breached",
+    "resolution_breached",
+)
+
+
+@dataclass
+class RefreshResult:
+    incidents_read: int = 0
+    incidents_changed: int = 0
+    scores_read: int = 0
+    days_recounted: set[date] = field(default_factory=set)
+
+    def __str__(self):
+        return (
+            f"{self.incidents_read} incidents read, {self.incidents_changed} changed, {self.scores_read} scores read, "
+            f"{len(self.days_recounted)} days recounted"
+        )
+
+
+def fact_of(incident: dict) -> IncidentFact:
+    """What the rollups count of one incident (a row of `INCIDENT_COLUMNS`)."""
+    created = incident["created_at"]
+    responded = incident["first_response_at"]
+    resolved = incident["resolved_at"]
+    if resolved is not None:
+        exited = resolved
+    elif incident["status"] == IncidentStatus.CANCELLED:
+        # No cancellation time is kept: the last change of a cancelled incident is its cancellation.
+        exited = incident["updated_at"]
+    else:
+        exited = None
+    response_due, resolution_due = incident["response_due_at"], incident["resolution_due_at"]
+    return IncidentFact(
+        incident_id=incident["id"],
+        source_updated_at=incident["updated_at"],
+        service_id=incident["service_id"] or 0,
+        channel=incident["channel"],
+        group_id=incident["assignment_group_id"] or 0,
+        agent_id=incident["assignee_id"] or 0,
+        opened_on=local_day(created),
+        exited_on=local_day(exited),
+        responded_on=local_day(responded),
+        response_bin=duration_bin((responded - created).total_seconds()) if responded else None,
+        # Flagged by the breach sweep, or answered after the due time.
+        response_breached=bool(
+            responded and (incident["response_breached"] or (response_due and responded > response_due))
+        ),
+        resolved_on=local_day(resolved),
+        resolution_bin=duration_bin((resolved - created).total_seconds()) if resolved else None,
+        resolution_breached=bool(
+            resolved and (incident["resolution_breached"] or (resolution_due and resolved > resolution_due))
+        ),
+    )
+
+
+def _changed_days(old: IncidentFact | None, new: IncidentFact) -> set[date]:
+    days = set()
+    for day_field, parts in COUNTED_PARTS.items():
+        if old is not None and all(getattr(old, f) == getattr(new, f) for f in (day_field, *parts)):
+            continue
+        days.update(d for d in (getattr(old, day_field, None), getattr(new, day_field)) if d is not None)
+    return days
+
+
+def _dimensions_changed(old: IncidentFact | None, new: IncidentFact) -> bool:
+    return old is not None and any(getattr(old, f) != getattr(new, f) for f in ("service_id", "group_id", "agent_id"))
+
+
+def _locked_cursor(source: str) -> RollupCursor:
+    RollupCursor.objects.get_or_create(source=source)
+    return RollupCursor.objects.select_for_update().get(source=source)
+
+
+def _after(queryset, time_field: str, position: tuple[datetime, int] | None):
+    if position is None:
+        return queryset
+    at, pk = position
+    return queryset.filter(**{f"{time_field}__gte": at}).filter(
+        Q(**{f"{time_field}__gt": at}) | Q(**{time_field: at, "pk__gt": pk})
+    )
+
+
+def incidents_apply(*, rows: list[dict], result: RefreshResult) -> tuple[set[date], set[int]]:
+    """Store the facts of `rows`; return the days to recount and the incidents whose messages
+    moved to other dimensions."""
+    old_facts = IncidentFact.objects.in_bulk([row["id"] for row in rows])
+    days: set[date] = set()
+    moved: set[int] = set()
+    changed = []
+    for row in rows:
+        new = fact_of(row)
+        old = old_facts.get(row["id"])
+        if old is not None and all(getattr(old, f) == getattr(new, f) for f in FACT_FIELDS):
+            continue
+        days |= _changed_days(old, new)
+        if _dimensions_changed(old, new):
+            moved.add(row["id"])
+        changed.append(new)
+    if changed:
+        IncidentFact.objects.bulk_create(
+            changed,
+            update_conflicts=True,
+            unique_fields=["incident_id"],
+            update_fields=["source_updated_at", *FACT_FIELDS],
+        )
+    result.incidents_changed += len(changed)
+    return days, moved
+
+
+def incident_rollups_refresh(*, batch_size: int = BATCH, result: RefreshResult | None = None) -> RefreshResult:
+    """Roll up the incidents changed since the mark."""
+    result = result or RefreshResult()
+    position = None
+    while True:
+        with transaction.atomic():
+            cursor = _locked_cursor(INCIDENTS)
+            incidents = Incident.objects.order_by("updated_at", "id")
+            if cursor.high_water is not None:
+                incidents = incidents.filter(updated_at__gte=cursor.high_water - ROLLUP_OVERLAP)
+            rows = list(_after(incidents, "updated_at", position).values(*INCIDENT_COLUMNS)[:batch_size])
+            if not rows:
+                break
+            days, moved = incidents_apply(rows=rows, result=result)
+            incident_days_recount(days=days)
+            message_days = _message_days_of_incidents(moved)
+            message_days_recount(days=message_days)
+            result.days_recounted |= days | message_days
+            result.incidents_read += len(rows)
+            last = rows[-1]
+            cursor.high_water = max(filter(None, [cursor.high_water, last["updated_at"]]))
+            cursor.refreshed_at = timezone.now()
+            cursor.save()
+        position = (last["updated_at"], last["id"])
+        if len(rows) < batch_size:
+            break
+    return result
+
+
+def message_rollups_refresh(*, batch_size: int = 10 * BATCH, result: RefreshResult | None = None) -> RefreshResult:
+    """Roll up the scores stored (or rescored) since the mark."""
+    result = result or RefreshResult()
+    position = None
+    while True:
+        with transaction.atomic():
+            cursor = _locked_cursor(MESSAGES)
+            scores = SentimentScore.objects.order_by("scored_at", "id")
+            if cursor.high_water is not None:
+                scores = scores.filter(scored_at__gte=cursor.high_water - ROLLUP_OVERLAP)
+            rows = list(_after(scores, "scored_at", position).values_list("scored_at", "id", "created_at")[:batch_size])
+            if not rows:
+                break
+            days = {local_day(created) for _, _, created in rows}
+            message_days_recount(days=days)
+            result.days_recounted |= days
+            result.scores_read += len(rows)
+            cursor.high_water = max(filter(None, [cursor.high_water, rows[-1][0]]))
+            cursor.refreshed_at = timezone.now()
+            cursor.save()
+        position = rows[-1][:2]
+        if len(rows) < batch_size:
+            break
+    return result
+
+
+def rollups_refresh() -> RefreshResult:
+    """The periodic job: incidents, then scores."""
+    result = incident_rollups_refresh()
+    return message_rollups_refresh(result=result)
+
+
+def _message_days_of_incidents(incident_ids: set[int]) -> set[date]:
+    if not incident_ids:
+        return set()
+    return {
+        local_day(at)
+        for at in SentimentScore.objects.filter(incident_id__in=incident_ids).values_list("created_at", flat=True)
+    }
+
+
+# --- recounting ---------------------------------------------------------------------------
+
+
+def _bin_counts(bin_field: str, names: list[str]) -> dict:
+    return {name: Count("pk", filter=Q(**{bin_field: k})) for k, name in enumerate(names)}
+
+
+# Each counter kind: the fact's day field and the sums it contributes.
+INCIDENT_COUNTS = {
+    "opened_on": lambda: {"opened": Count("pk")},
+    "exited_on": lambda: {"exited": Count("pk")},
+    "responded_on": lambda: {
+        "responded": Count("pk"),
+        "response_breached": Count("pk", filter=Q(response_breached=True)),
+        **_bin_counts("response_bin", RESPONSE_BIN_FIELDS),
+    },
+    "resolved_on": lambda: {
+        "resolved": Count("pk"),
+        "resolution_breached": Count("pk", filter=Q(resolution_breached=True)),
+        **_bin_counts("resolution_bin", RESOLUTION_BIN_FIELDS),
+    },
+}
+assert len(RESPONSE_BIN_FIELDS) == DURATION_BINS
+
+
+def incident_days_recount(*, days: Iterable[date]) -> None:
+    """Recount the incident rollups of `days` from the facts, then their weeks and months."""
+    days = sorted(set(days))
+    if not days:
+        return
+    rows: dict[tuple, dict] = {}
+    for day_field, counts in INCIDENT_COUNTS.items():
+        sums = (
+            IncidentFact.objects.filter(**{f"{day_field}__in": days})
+            .values(day_field, *DIMENSION_FIELDS)
+            .order_by()
+            .annotate(**counts())
+        )
+        for row in sums:
+            key = (row.pop(day_field), *(row.pop(f) for f in DIMENSION_FIELDS))
+            target = rows.setdefault(key, dict.fromkeys(INCIDENT_COUNTERS, 0))
+            for name, value in row.items():
+                target[name] += value
+    _replace_periods(IncidentRollup, GRAIN_DAY, days, rows)
+    _recount_longer_periods(IncidentRollup, INCIDENT_COUNTERS, days)
+
+
+def message_days_recount(*, days: Iterable[date]) -> None:
+    """Recount the message rollups of `days` from the scores, then their weeks and months."""
+    days = sorted(set(days))
+    if not days:
+        return
+    rows: dict[tuple, dict] = {}
+    for day in days:
+        sums = (
+            SentimentScore.objects.filter(created_at__gte=day_start(day), created_at__lt=day_start(day + timedelta(1)))
+            .values(
+                "channel",
+                service=Coalesce("incident__service_id", Value(0)),
+                group=Coalesce("incident__assignment_group_id", Value(0)),
+                agent=Coalesce("incident__assignee_id", Value(0)),
+            )
+            .order_by()
+            .annotate(messages=Count("pk"), negative=Count("pk", filter=negative_q()), sentiment_sum=Sum("compound"))
+        )
+        for row in sums:
+            rows[(day, row["service"], row["channel"], row["group"], row["agent"])] = {
+                name: row[name] for name in MESSAGE_COUNTERS
+            }
+    _replace_periods(MessageRollup, GRAIN_DAY, days, rows)
+    _recount_longer_periods(MessageRollup, MESSAGE_COUNTERS, days)
+
+
+def _replace_periods(model, grain: str, periods: list[date], rows: dict[tuple, dict]) -> None:
+    model.objects.filter(grain=grain, period__in=periods).delete()
+    model.objects.bulk_create(
+        [
+            model(
+                grain=grain,
+                period=period,
+                service_id=service,
+                channel=channel,
+                group_id=group,
+                agent_id=agent,
+                **counts,
+            )
+            for (period, service, channel, group, agent), counts in rows.items()
+        ],
+        batch_size=2000,
+    )
+
+
+def _recount_longer_periods(model, counters: list[str], days: list[date]) -> None:
+    """Weeks and months are the sums of their days' rows."""
+    for grain in (GRAIN_WEEK, GRAIN_MONTH):
+        starts = sorted({period_start(day, grain) for day in days})
+        rows: dict[tuple, dict] = {}
+        for start in starts:
+            sums = (
+                model.objects.filter(grain=GRAIN_DAY, period__gte=start, period__lt=next_period(start, grain))
+                .values(*DIMENSION_FIELDS)
+                .order_by()
+                .annotate(**{name: Sum(name) for name in counters})
+            )
+            for row in sums:
+                key = (start, *(row.pop(f) for f in DIMENSION_FIELDS))
+                rows[key] = row
+        _replace_periods(model, grain, starts, rows)
+
+
+# --- rebuilding ---------------------------------------------------------------------------
+
+
+def rollups_rebuild(*, batch_size: int = 20_000, progress=None) -> RefreshResult:
+    """Count everything again from the incidents and the scores: after a change of
+    TIME_ZONE or of the duration bins, a restore, or a rescoring of history. The marks are
+    set first, so a refresh running after it misses nothing written meanwhile."""
+    result = RefreshResult()
+    now = timezone.now()
+    with transaction.atomic():
+        for source in (INCIDENTS, MESSAGES):
+            cursor = _locked_cursor(source)
+            cursor.high_water = now
+            cursor.save()
+        IncidentFact.objects.all().delete()
+    position = None
+    while True:
+        incidents = Incident.objects.order_by("id")
+        if position is not None:
+            incidents = incidents.filter(pk__gt=position)
+        rows = list(incidents.values(*INCIDENT_COLUMNS)[:batch_size])
+        if not rows:
+            break
+        IncidentFact.objects.bulk_create([fact_of(row) for row in rows], batch_size=5000)
+        result.incidents_read += len(rows)
+        position = rows[-1]["id"]
+        if progress:
+            progress(f"{result.incidents_read:,} incident facts")
+    with transaction.atomic():
+        IncidentRollup.objects.all().delete()
+        MessageRollup.objects.all().delete()
+    for model, recount, bounds in (
+        (
+            IncidentRollup,
+            incident_days_recount,
+            IncidentFact.objects.aggregate(first=Min("opened_on"), last=Max(F("opened_on"))),
+        ),
+        (
+            MessageRollup,
+            message_days_recount,
+            SentimentScore.objects.aggregate(first=Min("created_at"), last=Max("created_at")),
+        ),
+    ):
+        first, last = bounds["first"], bounds["last"]
+        if first is None:
+            continue
+        if isinstance(first, datetime):
+            first, last = local_day(first), local_day(last)
+        last = max(last, local_day(now))
+        day = first
+        while day <= last:
+            month = [
+                day + timedelta(n) for n in range((next_period(period_start(day, GRAIN_MONTH), GRAIN_MONTH) - day).days)
+            ]
+            with transaction.atomic():
+                recount(days=month)
+            result.days_recounted |= set(month)
+            day = month[-1] + timedelta(1)
+            if progress:
+                progress(f"{model.__name__}: {day:%Y-%m}")
+    return result
