@@ -11,7 +11,7 @@ SIMULATE ?= 1
 SIMULATE_RATE ?= 2
 SIMULATE_DURATION ?= 120
 
-.PHONY: run test lint install install-dev clean
+.PHONY: run simulate test lint install install-dev clean
 
 $(VENV)/.installed: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -43,6 +43,14 @@ run: $(VENV)/.installed
 			--rate $(SIMULATE_RATE) --duration $(SIMULATE_DURATION) > $(VENV)/simulator.log 2>&1 & \
 	fi; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# Signed deliveries to a server already running from this checkout (`make run` in another
+# terminal, or SIMULATE=0 make run). The simulator reads the demo accounts' secrets from the same
+# database as the server, so it runs with the same settings: DEBUG on unless exported otherwise.
+simulate: $(VENV)/.installed
+	@export DEBUG=$${DEBUG:-true}; \
+	$(BIN)/python manage.py simulate_social --url http://$(HOST):$(PORT) \
+		--rate $(SIMULATE_RATE) --duration $(SIMULATE_DURATION)
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

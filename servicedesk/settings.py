@@ -25,7 +25,10 @@ def _secret_key() -> str:
     if key:
         return key
     if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
+        raise ImproperlyConfigured(
+            "SECRET_KEY must be set when DEBUG is off. In a development checkout, export DEBUG=true "
+            "(as `make run` and `make simulate` do) and a throwaway key is kept in .dev-secret-key."
+        )
     # A throwaway key for development, kept in a git-ignored file so that the
     # auto-reloader does not log everybody out on each code change.
     key_file = BASE_DIR / ".dev-secret-key"
@@ -359,13 +362,26 @@ WEBHOOK_DISABLE_AFTER_FAILURES = env.int("WEBHOOK_DISABLE_AFTER_FAILURES", defau
 WEBHOOK_DISABLE_AFTER_HOURS = env.int("WEBHOOK_DISABLE_AFTER_HOURS", default=24)
 WEBHOOK_LOG_RETENTION_DAYS = env.int("WEBHOOK_LOG_RETENTION_DAYS", default=30)
 
+# Django's own "django" logger writes to a console handler of its own under DEBUG and then
+# propagates to ours: every line twice. It gets ours alone. A refused request (403) is an
+# everyday answer, not a fault: one line without the traceback that Django attaches to it.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"refusals_without_traceback": {"()": "servicedesk.logs.RefusalsWithoutTraceback"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["refusals_without_traceback"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO"), "propagate": False},
+        "django.db.backends": {"level": "INFO"},
+    },
 }
 
 # Social channels (social app). The default X account and Facebook page come from these;
