@@ -408,6 +408,9 @@ FACEBOOK_GRAPH_VERSION = env.str("FACEBOOK_GRAPH_VERSION", default="v25.0")
 FACEBOOK_POLL = env.bool("FACEBOOK_POLL", default=False)
 # Webhook bodies above this are refused with 413 before they are read.
 SOCIAL_WEBHOOK_MAX_BYTES = env.int("SOCIAL_WEBHOOK_MAX_BYTES", default=1024 * 1024)
+# Under gunicorn, a webhook body that stops arriving for this many seconds is abandoned (400),
+# so a client announcing more than it sends cannot hold a worker (servicedesk.request_body).
+SOCIAL_WEBHOOK_READ_TIMEOUT = env.float("SOCIAL_WEBHOOK_READ_TIMEOUT", default=5.0)
 # Inbound events processed per transaction, and how long a pending event may wait before the
 # sweeper re-enqueues it (the broker lost its task, or Redis restarted).
 SOCIAL_BATCH_SIZE = env.int("SOCIAL_BATCH_SIZE", default=500)

@@ -27,15 +27,39 @@ def describe(value: Any) -> str:
     return f"{type(value).__name__} {json.dumps(value, default=str)[:40]}"
 
 
+# No platform nests a delivery more than about ten deep; anything far deeper is an attack, and
+# would exhaust the stack of whatever walks it next (json.dumps when it is stored).
+MAX_DEPTH = 64
+
+
 def json_object(body: bytes) -> dict:
-    """A delivery's body, which must be one JSON object."""
+    """A delivery's body, which must be one JSON object, nested at most MAX_DEPTH deep."""
     try:
         payload = json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+    except RecursionError:  # thousands deep: the parser gives up quickly
+        raise InvalidPayload(f"JSON nested more than {MAX_DEPTH} deep.") from None
+    except ValueError as error:  # malformed, not UTF-8, or an integer of thousands of digits
         raise InvalidPayload(f"Malformed JSON: {error}.") from None
     if not isinstance(payload, dict):
         raise InvalidPayload("The body must be a JSON object.")
+    # Fewer brackets than the limit cannot nest past it: most deliveries need no walk.
+    if body.count(b"{") + body.count(b"[") > MAX_DEPTH and _deeper_than(payload, MAX_DEPTH):
+        raise InvalidPayload(f"JSON nested more than {MAX_DEPTH} deep.")
     return payload
+
+
+def _deeper_than(value: Any, limit: int) -> bool:
+    """Whether containers nest more than `limit` deep; iterative, so depth costs no stack."""
+    pending = [(value, 1)]
+    while pending:
+        value, depth = pending.pop()
+        if depth > limit:
+            return True
+        if isinstance(value, dict):
+            pending.extend((item, depth + 1) for item in value.values() if isinstance(item, dict | list))
+        elif isinstance(value, list):
+            pending.extend((item, depth + 1) for item in value if isinstance(item, dict | list))
+    return False
 
 
 def object_at(value: Any, where: str) -> dict:

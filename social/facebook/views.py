@@ -21,9 +21,9 @@ def webhook(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         return _verify_subscription(request)
     header = request.headers.get("X-Hub-Signature-256")
-    secrets = webhook_secrets(CHANNEL, "app_secret")
 
     def signed_by_one_of_ours(body: bytes) -> bool:
+        secrets = webhook_secrets(CHANNEL, "app_secret")
         return any(signature_valid(body=body, header=header, app_secret=secret) for secret in secrets)
 
     return receive(request, channel=CHANNEL, authentic=signed_by_one_of_ours, parse=parse_body)

@@ -1,5 +1,5 @@
-"""Receiving a webhook delivery: the part of every platform's webhook that is the same: refuse what is too big, not
-authentic or malformed (nothing is stored), store the rest, answer at once.
+"""Receiving a webhook delivery: the part of every platform's webhook that is the same: refuse what is too big,
+incomplete, not authentic or malformed (nothing is stored), store the rest, answer at once.
 
 A platform's view (`social.<platform>.views`) supplies how to authenticate a delivery (a
 signature of the body, a bearer token...) and how to parse its raw bytes (JSON, a raw e-mail
@@ -11,6 +11,8 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, JsonResponse
+
+from servicedesk.request_body import BodyRefused, read_body
 
 from ..events import InvalidPayload, ParsedEvent
 from .store import inbound_store
@@ -30,16 +32,10 @@ def receive(
     events, or `InvalidPayload` with the reason it is not what the platform sends."""
     limit = settings.SOCIAL_WEBHOOK_MAX_BYTES
     try:
-        declared = int(request.headers.get("Content-Length") or 0)
-    except ValueError:
-        declared = 0
-    if declared > limit:
-        logger.warning("%s webhook refused: body of %s bytes is over %s", channel, declared, limit)
-        return _refuse(413, f"Body over {limit} bytes.")
-    body = request.read(limit + 1)
-    if len(body) > limit:
-        logger.warning("%s webhook refused: body over %s bytes", channel, limit)
-        return _refuse(413, f"Body over {limit} bytes.")
+        body = read_body(request, limit=limit, timeout=settings.SOCIAL_WEBHOOK_READ_TIMEOUT)
+    except BodyRefused as refused:
+        logger.warning("%s webhook refused: %s", channel, refused.detail)
+        return _refuse(refused.status, refused.detail)
     if not authentic(body):
         logger.warning("%s webhook refused: %s", channel, refusal)
         return _refuse(403, refusal)

@@ -4,7 +4,9 @@ beside it, and is never a 500."""
 
 import hashlib
 import hmac
+import io
 import json
+import time
 
 import pytest
 from django.db import connection
@@ -214,3 +216,74 @@ def test_a_dm_with_a_nul_is_kept_too(client):
     drain()
     message = SocialMessage.objects.get(external_id="9001")
     assert (message.kind, message.text) == (Kind.DM, f"my password{REPLACEMENT} expired")
+
+
+# --- Bodies that are not what they say (issue 10, item 2) ----------------------------------
+
+
+def signed_x(body: bytes) -> dict:
+    return {"HTTP_X_TWITTER_WEBHOOKS_SIGNATURE": sign(body=body, consumer_secret=X_SECRET)}
+
+
+@pytest.mark.parametrize("opening", ["[", '{"a":'], ids=["arrays", "objects"])
+def test_a_delivery_nested_thousands_deep_is_a_quick_400(client, opening):
+    closing = "]" if opening == "[" else "}"
+    body = (
+        '{"for_user_id": "1000", "tweet_create_events": ' + opening * 50_000 + "1" + closing * 50_000 + "}"
+    ).encode()
+    post_x(client, {})  # the first request of a process loads the URLs, middleware...: not timed
+    started = time.perf_counter()
+    response = client.post("/social/webhooks/twitter/", data=body, content_type="application/json", **signed_x(body))
+    assert response.status_code == 400
+    assert response.json() == {"detail": "JSON nested more than 64 deep."}
+    assert time.perf_counter() - started < 0.5
+    assert not InboundEvent.objects.exists()
+
+
+def test_a_delivery_nested_a_little_too_deep_is_refused_before_it_is_stored(client):
+    # Shallow enough for the parser, too deep for what walks it next.
+    body = json.dumps({"for_user_id": DESK, "tweet_create_events": [], "x": json.loads("[" * 500 + "]" * 500)}).encode()
+    response = client.post("/social/webhooks/twitter/", data=body, content_type="application/json", **signed_x(body))
+    assert response.status_code == 400 and not InboundEvent.objects.exists()
+
+
+def chunked(client, body: bytes, **extra):
+    """A chunked POST as gunicorn hands it to the app: no Content-Length, the body de-chunked
+    and its end marked (wsgi.input_terminated)."""
+    environ = {
+        "CONTENT_LENGTH": "",
+        "HTTP_TRANSFER_ENCODING": "chunked",
+        "wsgi.input": io.BytesIO(body),
+        "wsgi.input_terminated": True,
+        **extra,
+    }
+    return client.generic("POST", "/social/webhooks/twitter/", b"", content_type="application/json", **environ)
+
+
+def test_a_chunked_delivery_is_read_and_stored(client):
+    body = json.dumps(tweets()).encode()
+    response = chunked(client, body, **signed_x(body))
+    assert response.status_code == 200 and response.json() == {"received": 10, "stored": 10}
+
+
+def test_a_chunked_body_over_the_limit_is_a_413(client, settings):
+    body = b'{"for_user_id": "1000", "pad": "' + b"x" * settings.SOCIAL_WEBHOOK_MAX_BYTES + b'"}'
+    response = chunked(client, body, **signed_x(body))
+    assert response.status_code == 413
+    assert response.json() == {"detail": f"Body over {settings.SOCIAL_WEBHOOK_MAX_BYTES} bytes."}
+    assert not InboundEvent.objects.exists()
+
+
+def test_a_chunked_body_a_server_did_not_dechunk_is_411(client):
+    body = json.dumps(tweets()).encode()
+    response = chunked(client, body, **{"wsgi.input_terminated": False, **signed_x(body)})
+    assert response.status_code == 411
+
+
+def test_a_body_shorter_than_its_content_length_is_a_400(client):
+    body = json.dumps(tweets()).encode()
+    environ = {"CONTENT_LENGTH": str(len(body) + 100), "wsgi.input": io.BytesIO(body), **signed_x(body)}
+    response = client.generic("POST", "/social/webhooks/twitter/", b"", content_type="application/json", **environ)
+    assert response.status_code == 400
+    assert response.json() == {"detail": f"The body ended after {len(body)} of its {len(body) + 100} bytes."}
+    assert not InboundEvent.objects.exists()
