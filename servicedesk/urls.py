@@ -30,6 +30,7 @@ urlpatterns = [
     re_path(r"^api/", api_not_found),
     path("social/", include("social.urls")),
     path("spikes/", include("intelligence.spikes.urls")),
+    path("dashboards/", include("feedback.dashboards.urls")),
     path("", include("accounts.urls")),
     path("", include("tickets.urls")),
 ]

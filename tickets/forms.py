@@ -156,6 +156,16 @@ class QueueFilterForm(forms.Form):
     assignee = forms.ChoiceField(required=False, choices=QUEUE_ASSIGNEE_FILTERS, label="Assignee")
     sla = forms.ChoiceField(required=False, choices=QUEUE_SLA_FILTERS, label="SLA")
     sort = forms.ChoiceField(required=False, choices=[(k, s.label) for k, s in QUEUE_SORTS.items()])
+    # The incidents behind a dashboard figure: set by its link, kept while other filters change.
+    opened = forms.CharField(required=False, max_length=40, widget=forms.HiddenInput)
+    responded = forms.CharField(required=False, max_length=40, widget=forms.HiddenInput)
+    resolved = forms.CharField(required=False, max_length=40, widget=forms.HiddenInput)
+    open_on = forms.CharField(required=False, max_length=20, widget=forms.HiddenInput)
+    group = forms.CharField(required=False, max_length=20, widget=forms.HiddenInput)
+    agent = forms.CharField(required=False, max_length=20, widget=forms.HiddenInput)
+    no_service = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    FIGURE_FILTERS = ("opened", "responded", "resolved", "open_on", "group", "agent", "no_service")
 
     def __init__(self, data, **kwargs):
         data = data.copy()
@@ -178,6 +188,13 @@ class QueueFilterForm(forms.Form):
         if self.data.get("status") == "":
             values["status"] = ""  # "All" is an explicit empty choice
         return QueueFilters(**values)
+
+    def figure_filters(self) -> list[tuple[str, str]]:
+        """The dashboard figure's filters in force, to say so above the queue."""
+        filters = self.filters()
+        return [
+            (name.replace("_", " "), getattr(filters, name)) for name in self.FIGURE_FILTERS if getattr(filters, name)
+        ]
 
     def query_string(self) -> str:
         """The filters as URL parameters, without the page cursor."""

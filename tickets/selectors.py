@@ -14,6 +14,7 @@ from django.db.models.lookups import GreaterThan, LessThan
 from django.http import Http404
 
 from .access import incidents_visible_to, problems_visible_to, sees_internal_notes
+from .figure_filters import SLA_FIGURE_CHOICES, SLA_FIGURE_FILTERS, figure_q
 from .models import (
     OPEN_STATUSES,
     SLA_RUNNING_STATUSES,
@@ -155,7 +156,12 @@ QUEUE_SORTS = {
 }
 QUEUE_STATUS_FILTERS = [("open", "Open"), *IncidentStatus.choices, ("", "All")]
 QUEUE_ASSIGNEE_FILTERS = [("", "Anyone"), ("me", "Assigned to me"), ("none", "Unassigned")]
-QUEUE_SLA_FILTERS = [("", "Any SLA state"), ("breached", "Breached"), ("due_soon", "Due within an hour")]
+QUEUE_SLA_FILTERS = [
+    ("", "Any SLA state"),
+    ("breached", "Breached"),
+    ("due_soon", "Due within an hour"),
+    *SLA_FIGURE_CHOICES,
+]
 INCIDENT_NUMBER = re.compile(r"^\s*(INC\d{7})\s*$", re.IGNORECASE)
 
 
@@ -172,6 +178,14 @@ class QueueFilters:
     sla: str = ""  # "breached", "due_soon", or ""
     q: str = ""
     sort: str = "triage"
+    # The incidents behind a dashboard figure (tickets.figure_filters).
+    opened: str = ""  # the desk's days, "2026-11-02..2026-11-08"
+    responded: str = ""
+    resolved: str = ""
+    open_on: str = ""  # a day: open at its end
+    group: str = ""  # an id, or "none"
+    agent: str = ""  # an id, or "none"
+    no_service: bool = False
 
 
 @dataclass(frozen=True)
@@ -199,6 +213,19 @@ def incident_queue_filtered(*, user: User | AnonymousUser, filters: QueueFilters
         incidents = incidents.filter(assignee_id=user.pk)
     elif filters.assignee == "none":
         incidents = incidents.filter(assignee__isnull=True)
+    if filters.sla in SLA_FIGURE_FILTERS:
+        incidents = incidents.filter(SLA_FIGURE_FILTERS[filters.sla])
+    incidents = incidents.filter(
+        figure_q(
+            opened=filters.opened,
+            responded=filters.responded,
+            resolved=filters.resolved,
+            open_on=filters.open_on,
+            group=filters.group,
+            agent=filters.agent,
+            no_service=filters.no_service,
+        )
+    )
     if filters.sla == "breached":
         incidents = incidents.filter(sla_breached_q(now=now))
     elif filters.sla == "due_soon":

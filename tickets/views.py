@@ -49,6 +49,9 @@ PAGE_SIZE = 50
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
+    # Managers land on their dashboards (the feedback app's permission, named, not imported).
+    if request.user.is_active and request.user.has_perm("feedback.view_dashboards"):
+        return redirect("/dashboards/")
     if is_agent(request.user):
         return redirect("incident_list")
     if is_customer(request.user):

@@ -1,0 +1,1 @@
+"""The managers' dashboards (`/dashboards/`): satisfaction and service figures read from the rollups."""

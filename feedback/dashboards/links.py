@@ -1,0 +1,66 @@
+"""Where each figure leads: the incidents behind it in the console's queue, the messages behind
+it on the dashboards' message list, with the same criteria as the rollup row it came from."""
+
+from datetime import date, timedelta
+from urllib.parse import urlencode
+
+from django.urls import reverse
+
+from .figures import Window
+
+# Which incidents a service figure counts: the queue filter on the day the rollup keys it by.
+INCIDENT_DAY_FILTERS = {
+    "opened": "opened",
+    "resolved": "resolved",
+    "response_met": "responded",
+    "resolution_met": "resolved",
+    "response_breached": "responded",
+    "resolution_breached": "resolved",
+    "response_time": "responded",
+    "resolution_time": "resolved",
+}
+SLA_FILTERS = {"response_breached": "response_breached", "resolution_breached": "resolution_breached"}
+
+
+def _dimension_params(filters: dict, *, queue: bool = False) -> dict:
+    """Dimension filters as the queue and the message list read them (0 is "none"; the
+    queue's service filter is a choice of services, so "no service" is its own flag)."""
+    params = {name: "none" if value in (0, "") else value for name, value in filters.items()}
+    if queue and params.get("service") == "none":
+        del params["service"]
+        params["no_service"] = "1"
+    return params
+
+
+def _days(start: date, end: date) -> str:
+    """An inclusive range of the desk's days, as the queue reads it."""
+    return f"{start.isoformat()}..{(end - timedelta(days=1)).isoformat()}"
+
+
+def incidents_url(*, figure: str, start: date, end: date, filters: dict) -> str:
+    """The queue showing the incidents a service figure of [start, end) counts."""
+    params = {"status": ""}
+    if figure == "backlog":
+        params["open_on"] = (end - timedelta(days=1)).isoformat()
+    else:
+        params[INCIDENT_DAY_FILTERS[figure]] = _days(start, end)
+    if figure in SLA_FILTERS:
+        params["sla"] = SLA_FILTERS[figure]
+    params |= _dimension_params(filters, queue=True)
+    return f"{reverse('incident_list')}?{urlencode(params)}"
+
+
+def messages_url(*, figure: str, start: date, end: date, filters: dict) -> str:
+    """The scored messages a sentiment figure of [start, end) counts."""
+    params = {"since": start.isoformat(), "until": (end - timedelta(days=1)).isoformat()}
+    if figure == "negative":
+        params["negative"] = "1"
+    params |= _dimension_params(filters)
+    return f"{reverse('dashboards:messages')}?{urlencode(params)}"
+
+
+def period_links(window: Window, start: date, *, kind: str, figures: list[str], extra: dict | None = None) -> dict:
+    filters = window.filters | (extra or {})
+    end = window.period_end(start)
+    build = incidents_url if kind == "incidents" else messages_url
+    return {figure: build(figure=figure, start=start, end=end, filters=filters) for figure in figures}
