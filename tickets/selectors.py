@@ -279,14 +279,20 @@ def incident_search_q(*, query: str) -> Q:
                 output_field=models.BooleanField(),
             )
         )
+    # The same syntax as websearch_to_tsquery reads: words, "a phrase", -word, -"a phrase".
     condition = Q()
-    for word in query.split()[:10]:
-        word = word.strip('"')
-        if not word or word.startswith("-"):
+    for match in list(SEARCH_TERM.finditer(query))[:10]:
+        excluded, phrase, word = match.group("not"), match.group("phrase"), match.group("word")
+        term = (phrase or word or "").strip('"')
+        if not term:
             continue
-        in_comments = Comment.objects.filter(incident__isnull=False, body__icontains=word).values("incident_id")
-        condition &= Q(title__icontains=word) | Q(description__icontains=word) | Q(pk__in=in_comments)
+        in_comments = Comment.objects.filter(incident__isnull=False, body__icontains=term).values("incident_id")
+        found = Q(title__icontains=term) | Q(description__icontains=term) | Q(pk__in=in_comments)
+        condition &= ~found if excluded else found
     return condition
+
+
+SEARCH_TERM = re.compile(r'(?P<not>-)?(?:"(?P<phrase>[^"]*)"?|(?P<word>\S+))')
 
 
 # Up to this many matches, a search reads them all from the GIN index and sorts them.

@@ -70,6 +70,13 @@ def test_the_seeded_texts_pass_their_own_check():
         assert "{number}" in text and "{name}" in text
 
 
+@pytest.mark.django_db
+def test_the_seeded_texts_read_right_under_a_post_and_in_a_direct_message():
+    # The same template answers a public mention and a DM: "this post" is wrong in a DM.
+    for text in AcknowledgementTemplate.objects.values_list("text", flat=True):
+        assert "post" not in text.lower()
+
+
 # --- filling in: str.format's rules, and only those --------------------------------------------
 
 

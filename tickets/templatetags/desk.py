@@ -135,8 +135,10 @@ def queue_row(incident: Incident, now: datetime, since: datetime, last_id: int) 
     if incident.triage_rank == 0:
         classes.append("queue-untriaged")
     flags = []
+    # "Arrived", not "New": a row that arrived since the page was opened is usually also in
+    # status New, and two "New" badges side by side read as a glitch.
     if is_new:
-        flags.append(mark_safe(' <span class="badge text-bg-info">New</span>'))
+        flags.append(mark_safe(' <span class="badge text-bg-info">Arrived</span>'))
     elif updated:
         flags.append(mark_safe(' <span class="badge text-bg-light border">Updated</span>'))
     if incident.major:

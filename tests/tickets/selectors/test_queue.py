@@ -144,6 +144,18 @@ def test_search_finds_words_in_the_title_the_description_and_the_comments(agent,
     assert titles(agent, q=commented.number.lower()) == ["Slow laptop"]
 
 
+def test_search_reads_phrases_and_excluded_words_on_every_database(agent, contact):
+    IncidentFactory(reporter=contact, title="Printer jams", description="Paper stuck in tray two")
+    IncidentFactory(reporter=contact, title="Printer offline", description="No network since Monday")
+    IncidentFactory(reporter=contact, title="Tray missing", description="Two desks share one tray")
+
+    assert sorted(titles(agent, q="printer")) == ["Printer jams", "Printer offline"]
+    assert titles(agent, q="printer -jams") == ["Printer offline"]
+    assert titles(agent, q='printer -"paper stuck"') == ["Printer offline"]
+    assert titles(agent, q='"share one tray"') == ["Tray missing"]
+    assert titles(agent, q='"tray two" printer') == ["Printer jams"]
+
+
 @pytest.mark.postgres
 def test_postgres_search_stems_words_and_reads_the_gin_index(agent, contact):
     if connection.vendor != "postgresql":
