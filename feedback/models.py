@@ -2,7 +2,8 @@
 
 from django.db import models
 
-from social.models import SOCIAL_CHANNELS, SocialMessage
+from social import platforms
+from social.models import SocialMessage
 from tickets.models import Incident
 
 
@@ -20,7 +21,8 @@ class SentimentScore(models.Model):
     neutral = models.FloatField()
     negative = models.FloatField()
     scored_at = models.DateTimeField()
-    channel = models.CharField(max_length=16, choices=SOCIAL_CHANNELS)
+    # Read from the platform registry when used: a new platform changes no migration here.
+    channel = models.CharField(max_length=16, choices=platforms.channel_choices)
     incident = models.ForeignKey(
         Incident, null=True, blank=True, on_delete=models.PROTECT, related_name="sentiment_scores"
     )

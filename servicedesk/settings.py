@@ -406,6 +406,12 @@ FACEBOOK_PAGE_ACCESS_TOKEN = env.str("FACEBOOK_PAGE_ACCESS_TOKEN", default="")
 # The Graph API version every call names; see social/facebook/graph.py for why it is pinned.
 FACEBOOK_GRAPH_VERSION = env.str("FACEBOOK_GRAPH_VERSION", default="v25.0")
 FACEBOOK_POLL = env.bool("FACEBOOK_POLL", default=False)
+# Mastodon: the desk's address (user@instance, its id at the desk), the instance's URL and an
+# access token with read:notifications, read:statuses and write:statuses. Polled: no webhooks.
+MASTODON_ACCOUNT = env.str("MASTODON_ACCOUNT", default="")
+MASTODON_BASE_URL = env.str("MASTODON_BASE_URL", default="")
+MASTODON_ACCESS_TOKEN = env.str("MASTODON_ACCESS_TOKEN", default="")
+MASTODON_POLL = env.bool("MASTODON_POLL", default=True)
 # Webhook bodies above this are refused with 413 before they are read.
 SOCIAL_WEBHOOK_MAX_BYTES = env.int("SOCIAL_WEBHOOK_MAX_BYTES", default=1024 * 1024)
 # Under gunicorn, a webhook body that stops arriving for this many seconds is abandoned (400),

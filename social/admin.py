@@ -84,9 +84,17 @@ class SocialAccountForm(forms.ModelForm):
     (the admin excludes those), so the form never writes them: `account_save` does. They are
     made for the credentials the platforms declare, by `account_form()`."""
 
+    base_url = forms.URLField(
+        required=False,
+        max_length=200,
+        assume_scheme="https",
+        label="Base URL",
+        help_text=SocialAccount._meta.get_field("base_url").help_text,
+    )
+
     class Meta:
         model = SocialAccount
-        fields = ["channel", "external_id", "handle", "active", "self_serve_tier", "poll_enabled"]
+        fields = ["channel", "external_id", "handle", "base_url", "active", "self_serve_tier", "poll_enabled"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -154,7 +162,7 @@ class SocialAccountAdmin(admin.ModelAdmin):
                 "change those there."
             )
         return (
-            (None, {"fields": ("channel", "external_id", "handle", "active")}),
+            (None, {"fields": ("channel", "external_id", "handle", "base_url", "active")}),
             *credentials,
             ("Forget", {"fields": ("forget",), "classes": ("collapse",)}),
             ("Reading and limits", {"fields": ("self_serve_tier", "poll_enabled", "poll_cursor", "polled_at")}),

@@ -15,9 +15,9 @@ from . import platforms
 from .crypto import EncryptedTextField
 from .events import Kind
 
-# The platforms of the registry, as (channel, label) choices, for the fields of other apps
-# and the API schema's channel enum (settings.SPECTACULAR_SETTINGS). social's own fields read
-# `platforms.channel_choices` when used instead.
+# The platforms of the registry, as (channel, label) choices, for the API schema's channel
+# enum (settings.SPECTACULAR_SETTINGS). Model fields, social's and other apps', read
+# `platforms.channel_choices` when used instead, so a new platform changes no migration.
 SOCIAL_CHANNELS = platforms.channel_choices()
 
 
@@ -33,6 +33,11 @@ class SocialAccount(models.Model):
     # The platform's id of the account: the X user id, the Facebook page id...
     external_id = models.CharField(max_length=64)
     handle = models.CharField(max_length=100, blank=True, help_text="How people name the account on its platform.")
+    # Where the platform is, for platforms that are many servers (a Mastodon instance, a
+    # Bluesky PDS); each platform says what empty means.
+    base_url = models.URLField(
+        max_length=200, blank=True, help_text="The server this account lives on, for platforms of many servers."
+    )
     active = models.BooleanField(default=True)
     consumer_key = EncryptedTextField(blank=True)
     consumer_secret = EncryptedTextField(blank=True)

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from tickets.channels import register_channel, unregister_channel
 
-from . import facebook, twitter
+from . import facebook, mastodon, twitter
 from .twitter.text import weighted_length
 
 if TYPE_CHECKING:
@@ -263,5 +263,32 @@ register(
         handle_hint="the page name on Facebook",
         # One Graph call of 10 s at most to send, after up to 10 pages of comments looked through.
         send_lease=timedelta(minutes=5),
+    )
+)
+
+register(
+    Platform(
+        channel=mastodon.CHANNEL,
+        label="Mastodon",
+        name="Mastodon",
+        badge_class="text-bg-info",
+        implementation="social.mastodon.platform",
+        credentials=(Credential("access_token", "Mastodon access token", "MASTODON_ACCESS_TOKEN", sends=True),),
+        # The desk's address (desk@instance) is its id and its handle; the instance is per account.
+        default_account=DefaultAccount(
+            external_id="MASTODON_ACCOUNT",
+            handle="MASTODON_ACCOUNT",
+            poll="MASTODON_POLL",
+            options=(("base_url", "MASTODON_BASE_URL"),),
+        ),
+        # Mastodon's default limit (an instance may allow more); the reply adds the person's address.
+        length=MessageLength(limit=500),
+        capabilities=Capabilities(
+            webhook=False, polling=True, direct_messages=True, threads=False, find_sent=True, idempotent_send=False
+        ),
+        message_noun="status",
+        handle_hint="user@instance on Mastodon",
+        # One post of 25 s at most, after up to 4 calls looking for an interrupted one.
+        send_lease=timedelta(minutes=3),
     )
 )
