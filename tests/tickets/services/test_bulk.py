@@ -73,7 +73,7 @@ def test_bulk_resolve_needs_the_resolution_note_and_saves_nothing_without_it(age
 def test_an_empty_or_oversized_selection_is_refused(agent, contact, monkeypatch):
     with pytest.raises(ValidationError, match="Select at least one incident"):
         services.incidents_bulk_assign(incidents=[], assignee=agent, actor=agent)
-    monkeypatch.setattr(services, "BULK_LIMIT", 2)
+    monkeypatch.setattr(services.bulk, "BULK_LIMIT", 2)
     with pytest.raises(ValidationError, match="at most 2 incidents"):
         services.incidents_bulk_assign(
             incidents=IncidentFactory.create_batch(3, reporter=contact), assignee=agent, actor=agent

@@ -1,0 +1,98 @@
+"""Every write to incidents, problems, comments and contacts.
+
+Pages, the API, Celery workers and the admin all call these; nothing else changes these
+records. Each function is keyword-only, validates before it saves (a `ValidationError`
+leaves the database untouched), locks the row it changes, and records what it changed in
+the audit trail within the same transaction.
+
+`actor` is whoever acts: a `User` (agent or portal customer), a `Contact` (somebody
+writing on a social channel), or None for the system itself (SLA sweep, auto-close).
+
+One module per domain; a newcomer guesses the file from the noun:
+
+- `incidents`: one incident's lifecycle (open, move, assign, edit, the reporter's reopen and reply)
+- `comments`: public replies and internal notes
+- `problems`: problems, known errors and their linked incidents
+- `contacts`: contacts, portal users' contacts, merges
+- `intake`: many incidents and replies at once (social intake)
+- `sources`: a social message edited or deleted where it was posted
+- `bulk`: the console's bulk actions on a selection
+- `composites`: several changes in one transaction (the API's PATCH)
+- `periodic`: the SLA sweep and auto-close
+- `common`: what they share (the actor type, UNSET, numbering, the priority matrix, locks)
+
+Callers import from `tickets.services`; the names below are the public surface.
+"""
+
+from .bulk import BULK_LIMIT, incidents_bulk_assign, incidents_bulk_transition
+from .comments import comment_create
+from .common import UNSET, Actor, priority_for, reserve_numbers
+from .composites import incident_change, problem_change
+from .contacts import contact_create, contact_for_user, contact_merge
+from .incidents import (
+    INCIDENT_EDITABLE_FIELDS,
+    incident_assign,
+    incident_create,
+    incident_reopen_by_reporter,
+    incident_reply_from_reporter,
+    incident_transition,
+    incident_update,
+)
+from .intake import IncidentDraft, comments_create_bulk, incidents_create_bulk
+from .periodic import incidents_close_resolved, sla_flag_breaches
+from .problems import (
+    PROBLEM_EDITABLE_FIELDS,
+    problem_create,
+    problem_link_incidents,
+    problem_transition,
+    problem_unlink_incident,
+    problem_unlink_incidents,
+    problem_update,
+)
+from .sources import (
+    REDACTED_TEXT,
+    comment_redact_source,
+    comment_source_edited,
+    incident_redact_source,
+    incident_source_edited,
+)
+
+__all__ = [
+    "BULK_LIMIT",
+    "INCIDENT_EDITABLE_FIELDS",
+    "PROBLEM_EDITABLE_FIELDS",
+    "REDACTED_TEXT",
+    "UNSET",
+    "Actor",
+    "IncidentDraft",
+    "comment_create",
+    "comment_redact_source",
+    "comment_source_edited",
+    "comments_create_bulk",
+    "contact_create",
+    "contact_for_user",
+    "contact_merge",
+    "incident_assign",
+    "incident_change",
+    "incident_create",
+    "incident_redact_source",
+    "incident_reopen_by_reporter",
+    "incident_reply_from_reporter",
+    "incident_source_edited",
+    "incident_transition",
+    "incident_update",
+    "incidents_bulk_assign",
+    "incidents_bulk_transition",
+    "incidents_close_resolved",
+    "incidents_create_bulk",
+    "priority_for",
+    "problem_change",
+    "problem_create",
+    "problem_link_incidents",
+    "problem_transition",
+    "problem_unlink_incident",
+    "problem_unlink_incidents",
+    "problem_update",
+    "reserve_numbers",
+    "sla_flag_breaches",
+]

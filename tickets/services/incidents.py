@@ -1,0 +1,358 @@
+"""One incident's lifecycle: open, move, assign, edit, and the reporter's reopen and reply."""
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from .. import sla
+from ..models import (
+    INCIDENT_TRANSITIONS,
+    Category,
+    Channel,
+    Comment,
+    Contact,
+    Event,
+    EventKind,
+    Impact,
+    Incident,
+    IncidentStatus,
+    Priority,
+    Service,
+    SupportGroup,
+    Urgency,
+    Visibility,
+)
+from ..webhooks.models import WebhookEventType
+from ..webhooks.outbox import record_events
+from .comments import comment_create
+from .common import UNSET, Actor, _clean_text, _event, _locked_incident, _require_agent, priority_for, reserve_numbers
+from .contacts import _surviving_contact
+
+
+def incident_create(
+    *,
+    reporter: Contact,
+    title: str,
+    description: str = "",
+    channel: str = Channel.WEB,
+    impact: int = Impact.LOW,
+    urgency: int = Urgency.LOW,
+    service: Service | None = None,
+    category: Category | None = None,
+    assignment_group: SupportGroup | None = None,
+    assignee: User | None = None,
+    major: bool = False,
+    actor: Actor,
+    opened_at: datetime | None = None,
+    follow_up_of: Incident | None = None,
+) -> Incident:
+    """Open an incident. `opened_at` backdates it (a tweet's own time), for the SLA too."""
+    now = timezone.now()
+    incident = Incident(
+        number="pending",
+        title=_clean_text(title),
+        description=_clean_text(description),
+        channel=channel,
+        impact=impact,
+        urgency=urgency,
+        service=service,
+        category=category,
+        # Work goes to the team that owns the service unless somebody chose otherwise.
+        assignment_group=assignment_group or (service.owner_group if service else None),
+        assignee=assignee,
+        major=major,
+        follow_up_of=follow_up_of,
+        reporter=_surviving_contact(reporter),
+        created_at=opened_at or now,
+        updated_at=now,
+    )
+    incident.full_clean(exclude=["number", "priority"])
+    _require_agent(assignee, field="assignee")
+    incident.priority = priority_for(impact=incident.impact, urgency=incident.urgency)
+    sla.apply_targets(incident)
+    with transaction.atomic():
+        [incident.number] = reserve_numbers(prefix="INC")
+        incident.save(force_insert=True)
+        _event(
+            kind=EventKind.CREATED,
+            actor=actor,
+            at=now,
+            incident=incident,
+            new=incident.get_status_display(),
+            note=f"Follows up {follow_up_of.number}." if follow_up_of else "",
+        ).save()
+        record_events(event_type=WebhookEventType.INCIDENT_CREATED, pks=[incident.pk])
+    return incident
+
+
+def incident_transition(
+    *,
+    incident: Incident,
+    to_status: str,
+    actor: Actor,
+    hold_reason: str = "",
+    resolution: str = "",
+    note: str = "",
+) -> Incident:
+    """Move an incident along its lifecycle (`INCIDENT_TRANSITIONS`), or refuse with a reason.
+
+    On hold needs a reason and resolved needs a resolution note. The SLA clock pauses while
+    on hold or resolved and resumes when the incident is worked again.
+    """
+    hold_reason, resolution = _clean_text(hold_reason), _clean_text(resolution)
+    with transaction.atomic():
+        incident = _locked_incident(incident)
+        old_status = incident.status
+        if to_status not in IncidentStatus.values:
+            raise ValidationError({"status": f"“{to_status}” is not an incident status."})
+        if to_status not in INCIDENT_TRANSITIONS[old_status]:
+            raise ValidationError(
+                {
+                    "status": f"An incident cannot go from {IncidentStatus(old_status).label} "
+                    f"to {IncidentStatus(to_status).label}."
+                },
+                code="illegal_transition",
+            )
+        if to_status == IncidentStatus.ON_HOLD and not hold_reason:
+            raise ValidationError({"hold_reason": "Putting an incident on hold needs a reason."})
+        if to_status == IncidentStatus.RESOLVED and not resolution:
+            raise ValidationError({"resolution": "Resolving an incident needs a resolution note."})
+        if len(hold_reason) > Incident._meta.get_field("hold_reason").max_length:
+            raise ValidationError({"hold_reason": "The hold reason is limited to 500 characters."})
+
+        now = timezone.now()
+        events = []
+        incident.status = to_status
+        incident.updated_at = now
+        incident.hold_reason = hold_reason if to_status == IncidentStatus.ON_HOLD else ""
+        if to_status == IncidentStatus.RESOLVED:
+            incident.resolution = resolution
+            incident.resolved_at = now
+            # A resolution is an answer to the reporter: it counts as the first response.
+            if incident.first_response_at is None:
+                incident.first_response_at = now
+        elif to_status == IncidentStatus.CLOSED:
+            incident.closed_at = now
+        elif old_status == IncidentStatus.RESOLVED:
+            incident.resolved_at = None  # reopened
+        events.extend(_breaches_on_stop(incident, now=now, to_status=to_status))
+        sla.follow_status(incident, now=now)
+        incident.save(
+            update_fields=[
+                "status",
+                "updated_at",
+                "hold_reason",
+                "resolution",
+                "resolved_at",
+                "closed_at",
+                "first_response_at",
+                "sla_paused_since",
+                "sla_paused_seconds",
+                "response_due_at",
+                "resolution_due_at",
+                "response_breached",
+                "resolution_breached",
+            ]
+        )
+        events.insert(
+            0,
+            _event(
+                kind=EventKind.STATUS,
+                actor=actor,
+                at=now,
+                incident=incident,
+                field="status",
+                old=IncidentStatus(old_status).label,
+                new=IncidentStatus(to_status).label,
+                note=hold_reason or resolution or _clean_text(note),
+            ),
+        )
+        Event.objects.bulk_create(events)
+        record_events(event_type=WebhookEventType.INCIDENT_UPDATED, pks=[incident.pk])
+    return incident
+
+
+def _breaches_on_stop(incident: Incident, *, now: datetime, to_status: str) -> list[Event]:
+    """Flag a target missed before the sweep noticed, at the moment the clock stops."""
+    if to_status in (IncidentStatus.NEW, IncidentStatus.IN_PROGRESS):
+        return []
+    events = []
+    if sla.response_breached_at(incident, now) and not incident.response_breached:
+        incident.response_breached = True
+        events.append(_breach_event(incident, "response", now))
+    if (
+        incident.status == IncidentStatus.RESOLVED
+        and not incident.resolution_breached
+        and incident.resolution_due_at
+        and now > incident.resolution_due_at
+        and incident.sla_paused_since is None
+    ):
+        incident.resolution_breached = True
+        events.append(_breach_event(incident, "resolution", now))
+    return events
+
+
+def _breach_event(incident: Incident, target: str, now: datetime) -> Event:
+    due = getattr(incident, f"{target}_due_at")
+    return _event(
+        kind=EventKind.SLA_BREACH,
+        actor=None,
+        at=now,
+        incident=incident,
+        field=f"{target}_sla",
+        old=f"due {due.isoformat(timespec='minutes')}",
+        new="breached",
+    )
+
+
+def incident_reopen_by_reporter(*, incident: Incident, actor: User | Contact, reason: str) -> Incident:
+    """The reporter says the fix did not hold: back to in progress, within the reopen window."""
+    reason = _clean_text(reason)
+    if not reason:
+        raise ValidationError({"reason": "Tell us what is still wrong."})
+    if incident.status != IncidentStatus.RESOLVED:
+        raise ValidationError({"status": "Only a resolved incident can be reopened."})
+    window = timedelta(days=settings.INCIDENT_REOPEN_DAYS)
+    if incident.resolved_at and timezone.now() - incident.resolved_at > window:
+        raise ValidationError(
+            {
+                "status": f"This incident was resolved more than {settings.INCIDENT_REOPEN_DAYS} "
+                "days ago; please raise a new one."
+            }
+        )
+    with transaction.atomic():
+        comment_create(incident=incident, body=reason, visibility=Visibility.PUBLIC, author=actor)
+        return incident_transition(incident=incident, to_status=IncidentStatus.IN_PROGRESS, actor=actor, note=reason)
+
+
+def incident_reply_from_reporter(*, incident: Incident, author: User | Contact, body: str) -> Comment:
+    """The reporter writes on their own incident (portal). A closed or cancelled incident
+    takes no more replies: the reporter is asked to raise a new one."""
+    if incident.status in (IncidentStatus.CLOSED, IncidentStatus.CANCELLED):
+        raise ValidationError(
+            {"body": f"{incident.number} is {incident.get_status_display().lower()}; please raise a new incident."}
+        )
+    return comment_create(incident=incident, body=body, visibility=Visibility.PUBLIC, author=author)
+
+
+def incident_assign(
+    *,
+    incident: Incident,
+    actor: Actor,
+    assignee: User | None = UNSET,
+    assignment_group: SupportGroup | None = UNSET,
+) -> Incident:
+    if assignee is not UNSET:
+        _require_agent(assignee, field="assignee")
+    with transaction.atomic():
+        incident = _locked_incident(incident)
+        now = timezone.now()
+        events, changed = [], []
+        if assignment_group is not UNSET and assignment_group != incident.assignment_group:
+            events.append(
+                _event(
+                    kind=EventKind.ASSIGNMENT,
+                    actor=actor,
+                    at=now,
+                    incident=incident,
+                    field="assignment_group",
+                    old=incident.assignment_group,
+                    new=assignment_group,
+                )
+            )
+            incident.assignment_group = assignment_group
+            changed.append("assignment_group")
+        if assignee is not UNSET and assignee != incident.assignee:
+            events.append(
+                _event(
+                    kind=EventKind.ASSIGNMENT,
+                    actor=actor,
+                    at=now,
+                    incident=incident,
+                    field="assignee",
+                    old=incident.assignee,
+                    new=assignee,
+                )
+            )
+            incident.assignee = assignee
+            changed.append("assignee")
+        if changed:
+            incident.updated_at = now
+            incident.save(update_fields=[*changed, "updated_at"])
+            Event.objects.bulk_create(events)
+            record_events(event_type=WebhookEventType.INCIDENT_UPDATED, pks=[incident.pk])
+    return incident
+
+
+# Fields an agent edits directly; status, assignment and problem have their own services.
+INCIDENT_EDITABLE_FIELDS = ("title", "description", "impact", "urgency", "service", "category", "major")
+
+
+def incident_update(*, incident: Incident, actor: Actor, **changes: Any) -> Incident:
+    """Change an incident's descriptive fields; priority and SLA follow impact and urgency."""
+    unknown = set(changes) - set(INCIDENT_EDITABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"incident_update() cannot change {', '.join(sorted(unknown))}")
+    for text_field in ("title", "description"):
+        if text_field in changes:
+            changes[text_field] = _clean_text(changes[text_field])
+    with transaction.atomic():
+        incident = _locked_incident(incident)
+        now = timezone.now()
+        old = {name: getattr(incident, name) for name in changes}
+        for name, value in changes.items():
+            setattr(incident, name, value)
+        incident.full_clean(exclude=["number"])
+        changed = [name for name in changes if old[name] != changes[name]]
+        if not changed:
+            return incident
+        events = [
+            _event(
+                kind=EventKind.FIELD,
+                actor=actor,
+                at=now,
+                incident=incident,
+                field=name,
+                old=_field_display(incident, name, old[name]),
+                new=_field_display(incident, name, changes[name]),
+            )
+            for name in changed
+        ]
+        update_fields = [*changed, "updated_at"]
+        new_priority = priority_for(impact=incident.impact, urgency=incident.urgency)
+        if new_priority != incident.priority:
+            events.append(
+                _event(
+                    kind=EventKind.PRIORITY,
+                    actor=actor,
+                    at=now,
+                    incident=incident,
+                    field="priority",
+                    old=Priority(incident.priority).label,
+                    new=Priority(new_priority).label,
+                )
+            )
+            incident.priority = new_priority
+            sla.apply_targets(incident)
+            update_fields += ["priority", "response_due_at", "resolution_due_at"]
+        incident.updated_at = now
+        incident.save(update_fields=update_fields)
+        Event.objects.bulk_create(events)
+        record_events(event_type=WebhookEventType.INCIDENT_UPDATED, pks=[incident.pk])
+    return incident
+
+
+def _field_display(incident: Incident, name: str, value: Any) -> Any:
+    field = Incident._meta.get_field(name)
+    if field.choices and value is not None:
+        return dict(field.choices).get(value, value)
+    if name == "description":
+        # The trail says the description changed; the text itself stays in one place so a
+        # redaction (a deleted tweet) never has to rewrite the immutable trail.
+        return f"{len(value or '')} characters"
+    return value

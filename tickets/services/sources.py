@@ -1,0 +1,87 @@
+"""The social message behind an incident or a reply was edited or deleted where it was posted."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from ..models import Comment, EventKind, Incident
+from ..webhooks.models import WebhookEventType
+from ..webhooks.outbox import record_events, redact_payloads
+from .common import Actor, _clean_text, _event, _locked_incident
+
+REDACTED_TEXT = "[deleted at the source]"
+
+
+def incident_source_edited(*, incident: Incident, description: str, actor: Actor) -> Incident:
+    """The social message an incident was opened from was edited where it was posted."""
+    with transaction.atomic():
+        incident = _locked_incident(incident)
+        old = incident.description
+        incident.description = _clean_text(description)
+        incident.updated_at = timezone.now()
+        incident.save(update_fields=["description", "updated_at"])
+        _event(
+            kind=EventKind.SOURCE_EDIT,
+            actor=actor,
+            at=incident.updated_at,
+            incident=incident,
+            field="description",
+            old=old,
+            new=incident.description,
+        ).save()
+        record_events(event_type=WebhookEventType.INCIDENT_UPDATED, pks=[incident.pk])
+    return incident
+
+
+def comment_source_edited(*, comment: Comment, body: str, actor: Actor) -> Comment:
+    """A reporter's reply that came from a social message was edited where it was posted."""
+    with transaction.atomic():
+        comment = Comment.objects.select_for_update().get(pk=comment.pk)
+        old = comment.body
+        comment.body = _clean_text(body)
+        comment.save(update_fields=["body"])
+        _event(
+            kind=EventKind.SOURCE_EDIT,
+            actor=actor,
+            at=timezone.now(),
+            incident=comment.incident,
+            field="comment",
+            old=old,
+            new=comment.body,
+            comment=comment,
+        ).save()
+    return comment
+
+
+def incident_redact_source(*, incident: Incident) -> Incident:
+    """The message an incident was opened from was deleted at the source: the platforms' terms
+    require the copy to go too. The title (often the same words) goes with it; the record
+    that something was said stays, as does everything the desk wrote."""
+    with transaction.atomic():
+        incident = _locked_incident(incident)
+        incident.description = REDACTED_TEXT
+        incident.title = f"Deleted message ({incident.get_channel_display()})"
+        incident.updated_at = timezone.now()
+        incident.save(update_fields=["description", "title", "updated_at"])
+        _event(
+            kind=EventKind.REDACTED, actor=None, at=incident.updated_at, incident=incident, field="description"
+        ).save()
+        redact_payloads(incident_number=incident.number, replacement=REDACTED_TEXT)
+        record_events(event_type=WebhookEventType.INCIDENT_UPDATED, pks=[incident.pk])
+    return incident
+
+
+def comment_redact_source(*, comment: Comment) -> Comment:
+    with transaction.atomic():
+        comment = Comment.objects.select_for_update().get(pk=comment.pk)
+        comment.body = REDACTED_TEXT
+        comment.save(update_fields=["body"])
+        _event(
+            kind=EventKind.REDACTED,
+            actor=None,
+            at=timezone.now(),
+            incident=comment.incident,
+            field="comment",
+            comment=comment,
+        ).save()
+        redact_payloads(comment_id=comment.pk, replacement=REDACTED_TEXT)
+    return comment
