@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "feedback",
     "intelligence",
     "accounts",
+    "broadcasts",  # the desk speaking first: broadcasts under a policy, with records
     "axes",  # lockout after repeated failed logins (accounts.lockout)
     "csp",  # the Content-Security-Policy header (CONTENT_SECURITY_POLICY)
 ]
@@ -448,6 +449,8 @@ SPIKE_MIN_MESSAGES = env.int("SPIKE_MIN_MESSAGES", default=5)
 # SPIKE_ALERT_BASE_URL + the alert's page.
 SPIKE_ALERT_EMAIL = env.bool("SPIKE_ALERT_EMAIL", default=False)
 SPIKE_ALERT_BASE_URL = env.str("SPIKE_ALERT_BASE_URL", default="http://127.0.0.1:8000")
+# Broadcasts: scheduled ones published when due; posts whose "sent" signal was lost.
+CELERY_BEAT_SCHEDULE["publish-due-broadcasts"] = {"task": "broadcasts.tasks.publish_due_broadcasts", "schedule": 60.0}
 CELERY_BEAT_SCHEDULE["detect-spikes"] = {
     "task": "intelligence.spikes.tasks.detect_spikes",
     "schedule": float(SPIKE_RUN_EVERY_SECONDS),

@@ -140,6 +140,8 @@ class Platform:
     # How long one delivery attempt (asking whether an interrupted one went out, then sending
     # every part) can take at most, given its client's timeouts: the outbox's lease.
     send_lease: timedelta = timedelta(minutes=5)
+    # The public address of one of the account's posts: "{handle}" and "{id}" are filled in.
+    post_link: str = ""
 
     @cached_property
     def client(self) -> PlatformProtocol:
@@ -236,6 +238,7 @@ register(
         # A thread is up to 25 posts of 25 s each (the client's timeouts), after looking
         # through up to 5 pages of the account's posts for an interrupted one.
         send_lease=timedelta(minutes=15),
+        post_link="https://x.com/{handle}/status/{id}",
     )
 )
 
@@ -263,6 +266,7 @@ register(
         handle_hint="the page name on Facebook",
         # One Graph call of 10 s at most to send, after up to 10 pages of comments looked through.
         send_lease=timedelta(minutes=5),
+        post_link="https://www.facebook.com/{id}",
     )
 )
 

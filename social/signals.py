@@ -5,3 +5,13 @@ from django.dispatch import Signal
 # Inbound messages were saved (kwargs: message_ids, a list of SocialMessage ids). Sent on
 # commit, once per processed batch: a receiver must not slow intake (enqueue, don't compute).
 inbound_messages_stored = Signal()
+
+# The outbox put an outbound message on its platform (kwargs: message_id). Sent once it is
+# recorded sent, outside any transaction; a receiver that misses it (a crash) must have a
+# sweep of its own.
+outbound_message_sent = Signal()
+
+# One of the desk's own outbound messages was edited or deleted at the platform (kwargs:
+# message_id, action "edit" or "delete", text, at). The desk's words are kept as sent; a
+# receiver that keeps records adds one. Sent on commit.
+outbound_changed_at_source = Signal()

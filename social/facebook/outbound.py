@@ -1,7 +1,7 @@
-"""Answers going out on Facebook: a comment under the post or comment answered, or a
-Messenger message to the person. `social.outbox` (platform-blind) decides when; this module
-says what Facebook allows (`rule_violation`), sends (`send`) and, after a timeout, looks for
-what may already be posted (`find_sent`).
+"""What goes out on Facebook: a comment under the post or comment answered, a Messenger
+message to the person, or a post of the page's own (a broadcast). `social.outbox`
+(platform-blind) decides when; this module says what Facebook allows (`rule_violation`),
+sends (`send`) and, after a timeout, looks for what may already be posted (`find_sent`).
 """
 
 from datetime import datetime, timedelta
@@ -19,6 +19,8 @@ from .inbound import parse_time
 MESSENGER_WINDOW = timedelta(hours=24)
 MESSENGER_MAX_CHARS = 2000
 COMMENT_MAX_CHARS = 8000
+# Facebook's limit on a page post's text.
+POST_MAX_CHARS = 63206
 # How far back find_sent looks before the message was queued (clocks differ a little).
 CLOCK_SKEW = timedelta(minutes=5)
 FIND_SENT_MAX_PAGES = 10
@@ -62,7 +64,11 @@ def rule_violation(
             what = "post" if replying_to.kind == Kind.POST else "comment"
             return f"The {what} was deleted on Facebook, so it can no longer be answered."
         return ""
-    return f"On Facebook the desk answers with a comment or a Messenger message, not a {message.get_kind_display()}."
+    if message.kind == Kind.POST:
+        if len(text) > POST_MAX_CHARS:
+            return f"Facebook page posts are limited to {POST_MAX_CHARS:,} characters; this one has {len(text):,}."
+        return ""  # the page's own post (a broadcast)
+    return f"On Facebook the desk posts, comments or answers on Messenger, not a {message.get_kind_display()}."
 
 
 def send(*, account: SocialAccount, message: SocialMessage) -> list[str]:
@@ -71,6 +77,9 @@ def send(*, account: SocialAccount, message: SocialMessage) -> list[str]:
         if message.kind == Kind.COMMENT:
             answer = graph.post(f"{message.in_reply_to}/comments", message=message.text)
             return [_answer_id(answer, "id", what="comment")]
+        if message.kind == Kind.POST:
+            answer = graph.post(f"{account.external_id}/feed", message=message.text)
+            return [_answer_id(answer, "id", what="page post")]
         if message.kind == Kind.MESSENGER:
             recipient = _recipient(message)
             if not recipient:
@@ -91,17 +100,20 @@ def find_sent(*, account: SocialAccount, message: SocialMessage) -> list[str] | 
     post or comment, made since the message was queued ([] when there is none, so sending
     again is safe). None for Messenger, where Graph cannot list what was sent: the caller
     decides."""
-    if message.kind != Kind.COMMENT:
+    if message.kind not in (Kind.COMMENT, Kind.POST):
         return None
     wanted = _normalised(message.text)
     cutoff = message.created_at - CLOCK_SKEW
     with _client(account) as graph:
-        answer = graph.get(
-            f"{message.in_reply_to}/comments",
-            fields="id,message,from,created_time",
-            order="reverse_chronological",
-            limit=100,
-        )
+        if message.kind == Kind.POST:  # the page's own posts, newest first
+            answer = graph.get(f"{account.external_id}/posts", fields="id,message,from,created_time", limit=100)
+        else:
+            answer = graph.get(
+                f"{message.in_reply_to}/comments",
+                fields="id,message,from,created_time",
+                order="reverse_chronological",
+                limit=100,
+            )
         for _ in range(FIND_SENT_MAX_PAGES):
             for comment in answer.get("data") or []:
                 if not isinstance(comment, dict):
@@ -110,7 +122,10 @@ def find_sent(*, account: SocialAccount, message: SocialMessage) -> list[str] | 
                 if created_at is not None and created_at < cutoff:
                     return []  # newest first: everything further is older than the message
                 author = comment.get("from") if isinstance(comment.get("from"), dict) else {}
-                ours = str(author.get("id", "")) == account.external_id
+                # A page's own posts may come without `from`: they are all the page's.
+                ours = str(author.get("id", account.external_id if message.kind == Kind.POST else "")) == (
+                    account.external_id
+                )
                 if ours and comment.get("id") and _normalised(comment.get("message")) == wanted:
                     return [str(comment["id"])]
             next_url = (answer.get("paging") or {}).get("next")

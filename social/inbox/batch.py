@@ -43,7 +43,7 @@ from ..models import (
 )
 from ..outbox.queue import enqueue_sending
 from ..queries import per_channel
-from ..signals import inbound_messages_stored
+from ..signals import inbound_messages_stored, outbound_changed_at_source
 from .redact import redact_message
 
 # A reply whose parent is still waiting in the inbox waits for it, this long at most.
@@ -385,7 +385,10 @@ class Batch:
             self._create(event, ParsedEvent(**{**parsed.__dict__, "action": Action.CREATE}))
             return
         message = ref.message
-        if message.deleted or message.direction == Direction.OUTBOUND:
+        if message.direction == Direction.OUTBOUND:
+            self._outbound_changed(message, parsed)
+            return
+        if message.deleted:
             return
         message.text = parsed.text
         message.edited_at = parsed.created_at or self.now
@@ -416,7 +419,8 @@ class Batch:
             return
         message = ref.message
         if message.direction == Direction.OUTBOUND:
-            return  # the desk's own words are kept as a record
+            self._outbound_changed(message, parsed)  # the desk's own words are kept as a record
+            return
         if message.pk is None:
             message.text, message.raw, message.deleted = "", {}, True
             if isinstance(ref.incident, _PendingIncident) and ref.incident.message is message:
@@ -424,6 +428,19 @@ class Batch:
                 ref.incident.draft.title = "Deleted message"
             return
         redact_message(message)
+
+    def _outbound_changed(self, message: SocialMessage, parsed: ParsedEvent) -> None:
+        """The desk's own message, edited or deleted at the platform: kept as sent, and told
+        (a broadcast's record keeps the change)."""
+        if message.pk is None:
+            return
+        message_id, action, text, at = message.pk, parsed.action, parsed.text, parsed.created_at or self.now
+        transaction.on_commit(
+            lambda: outbound_changed_at_source.send(
+                sender=SocialMessage, message_id=message_id, action=action, text=text, at=at
+            ),
+            robust=True,
+        )
 
         # --- writing ---------------------------------------------------------------------------------
 

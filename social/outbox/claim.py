@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from .. import platforms
 from ..models import Direction, MessageState, SocialAccount, SocialMessage
+from ..signals import outbound_message_sent
 
 logger = logging.getLogger(__name__)
 
@@ -80,11 +81,15 @@ class Claim:
             "state_reason": "",
             "next_attempt_at": None,
         }
-        SocialMessage.objects.filter(pk=self.message.pk).exclude(state=MessageState.SENT).update(
-            **fields, leased_until=None
+        recorded = (
+            SocialMessage.objects.filter(pk=self.message.pk)
+            .exclude(state=MessageState.SENT)
+            .update(**fields, leased_until=None)
         )
         for name, value in fields.items():
             setattr(self.message, name, value)
+        if recorded:
+            outbound_message_sent.send(sender=SocialMessage, message_id=self.message.pk)
         return MessageState.SENT
 
 

@@ -1,4 +1,5 @@
-"""Answers going out on X: a public reply (a thread when it is long) or a direct message.
+"""What goes out on X: a public reply or a post of the desk's own (a broadcast), each a
+numbered thread when it is long, or a direct message.
 
 `social.outbox` runs the delivery (queue, retries, states) for every platform; it asks this
 module whether a message may be sent (`rule_violation`), sends it (`send`), and after a
@@ -40,13 +41,15 @@ def rule_violation(
         if len(text) > DM_LIMIT:
             return f"A direct message on X holds at most {DM_LIMIT:,} characters; this one has {len(text):,}."
         return ""
-    if message.kind != Kind.REPLY:
-        return f"The desk answers on X by reply or direct message, not by {message.get_kind_display().lower()}."
-    if not message.in_reply_to:
+    if message.kind not in (Kind.REPLY, Kind.POST):
+        return f"The desk posts on X, replies or sends direct messages, not {message.get_kind_display().lower()}s."
+    if message.kind == Kind.REPLY and not message.in_reply_to:
         return "A public reply on X needs the post it answers."
     parts = len(split_thread(text))
     if parts > MAX_THREAD_PARTS:
         return f"Too long for X: it would take {parts} posts; keep it within {MAX_THREAD_PARTS}."
+    if message.kind == Kind.POST:
+        return ""  # the desk's own post (a broadcast): nobody's post to answer
     if replying_to is None:
         return ""  # a post we never stored: X has the last word
     if replying_to.deleted:
@@ -81,16 +84,20 @@ def send(*, account: SocialAccount, message: SocialMessage) -> list[str]:
         sent = [_created_id(response, "dm_event_id")]
         _record_parts(message, sent)
         return sent
-    if message.kind != Kind.REPLY:
+    if message.kind not in (Kind.REPLY, Kind.POST):
         raise Rejected(f"The desk does not send {message.get_kind_display().lower()} messages on X.")
     parts = split_thread(message.text)
     sent = [str(part) for part in message.parts]
+    # A post (a broadcast) starts its own thread; a reply continues someone's.
     reply_to = sent[-1] if sent else message.in_reply_to
-    if not reply_to:
+    if not reply_to and message.kind == Kind.REPLY:
         raise Rejected("A public reply on X needs the post it answers.")
     for text in parts[len(sent) :]:
         with translated_errors(write=True):
-            response = client.create_tweet(text=text, in_reply_to_tweet_id=reply_to)
+            if reply_to:
+                response = client.create_tweet(text=text, in_reply_to_tweet_id=reply_to)
+            else:
+                response = client.create_tweet(text=text)
         reply_to = _created_id(response, "id")
         sent.append(reply_to)
         _record_parts(message, sent)
@@ -119,9 +126,11 @@ def find_sent(*, account: SocialAccount, message: SocialMessage) -> list[str] | 
                 user_auth=reads_as_user(account),
             )
         for tweet in page.get("data") or []:
-            for reference in tweet.get("referenced_tweets") or []:
-                if reference.get("type") == "replied_to":
-                    replies.setdefault(str(reference.get("id")), []).append(tweet)
+            answered = [r for r in tweet.get("referenced_tweets") or [] if r.get("type") == "replied_to"]
+            for reference in answered:
+                replies.setdefault(str(reference.get("id")), []).append(tweet)
+            if not answered:  # a post of its own: where a broadcast's thread starts
+                replies.setdefault("", []).append(tweet)
         pagination_token = (page.get("meta") or {}).get("next_token")
         if not pagination_token:
             break

@@ -105,7 +105,7 @@ def test_a_comment_answers_a_post_or_comment_that_still_exists(page):
     [
         (Kind.COMMENT, "   ", "An empty message cannot be sent to Facebook."),
         (Kind.COMMENT, "x" * 8001, "8,000 characters"),
-        (Kind.POST, "Hello", "a comment or a Messenger message, not a Page post"),
+        (Kind.REPLY, "Hello", "the desk posts, comments or answers on Messenger, not a Reply"),
     ],
 )
 def test_other_things_facebook_refuses(page, kind, text, expected):
@@ -166,7 +166,21 @@ def test_without_a_page_token_nothing_is_sent(graph_api, page):
 
 def test_other_kinds_are_not_sent(graph_api, page):
     with pytest.raises(Rejected):
-        send(account=page, message=message(Kind.POST))
+        send(account=page, message=message(Kind.REPLY))
+
+
+def test_a_post_of_the_pages_own_goes_on_its_feed(graph_api, page):
+    graph_api.add(responses.POST, f"{BASE}/{PAGE_ID}/feed", json={"id": f"{PAGE_ID}_4242"})
+    assert send(account=page, message=message(Kind.POST, text="Mail is back.")) == [f"{PAGE_ID}_4242"]
+    assert form(graph_api.calls[0])["message"] == "Mail is back."
+
+
+def test_an_interrupted_page_post_is_found_among_the_pages_posts(graph_api, page):
+    post = message(Kind.POST, text="Mail is back.")
+    found = {"id": f"{PAGE_ID}_4242", "message": "Mail  is back.", "created_time": "2099-01-01T00:00:00+0000"}
+    posts = {"data": [found]}
+    graph_api.add(responses.GET, f"{BASE}/{PAGE_ID}/posts", json=posts)
+    assert find_sent(account=page, message=post) == [f"{PAGE_ID}_4242"]
 
 
 # After a timeout ---------------------------------------------------------------------------
