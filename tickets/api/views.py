@@ -74,7 +74,8 @@ class IncidentListView(ShowsIncidents, ServiceDeskAPIView):
     @extend_schema(
         summary="List incidents",
         description="Agents and managers see every incident, customers those they reported. "
-        "`search` finds an incident by its number, or by words of its title.",
+        "`search` finds an incident by its number, or by words of its title, description and comments "
+        "(the console's search).",
         responses=s.IncidentSerializer(many=True),
     )
     def get(self, request: Request) -> Response:

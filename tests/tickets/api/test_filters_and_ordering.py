@@ -75,9 +75,14 @@ def test_times_with_any_offset_are_compared_in_utc(as_agent, desk):
     assert titles(as_agent, "created_after=0102-06-21T13:52:31.8-17:37")[-1] == "VPN drops"
 
 
-def test_search_matches_the_number_exactly_or_words_of_the_title(as_agent, desk):
+def test_search_matches_the_number_exactly_or_words_as_the_console_does(as_agent, desk, agent):
     assert titles(as_agent, "search=vpn") == ["VPN slow", "VPN drops"]
     assert titles(as_agent, "search=vpn slow") == ["VPN slow"]
+    assert titles(as_agent, "search=vpn -slow") == ["VPN drops"]
+    services.comment_create(
+        incident=desk["incidents"]["assigned"], body="Toner smudges", visibility="internal", author=agent
+    )
+    assert titles(as_agent, "search=toner") == ["Printer jam"]
     number = desk["incidents"]["assigned"].number
     assert titles(as_agent, f"search={number}") == ["Printer jam"]
     assert titles(as_agent, "search=INC000000") == []
