@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "social",
     "feedback",
     "intelligence",
+    "webhooks",
     "accounts",
     "broadcasts",  # the desk speaking first: broadcasts under a policy, with records
     "axes",  # lockout after repeated failed logins (accounts.lockout)
@@ -341,8 +342,8 @@ SPECTACULAR_SETTINGS = {
         "LevelEnum": "tickets.models.Impact",
         "PriorityEnum": "tickets.models.Priority",
         "VisibilityEnum": "tickets.models.Visibility",
-        "DeliveryStateEnum": "tickets.webhooks.models.DeliveryState",
-        "WebhookEventTypeEnum": "tickets.webhooks.models.WebhookEventType",
+        "DeliveryStateEnum": "webhooks.models.DeliveryState",
+        "WebhookEventTypeEnum": "webhooks.models.WebhookEventType",
         "SocialChannelEnum": "social.models.SOCIAL_CHANNELS",
         "MessageDirectionEnum": "social.models.Direction",
         "MessageKindEnum": "social.events.Kind.CHOICES",
@@ -350,7 +351,7 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-# Outgoing webhooks (tickets.webhooks).
+# Outgoing webhooks (the webhooks app).
 # Allow webhook URLs on private, loopback and link-local addresses (off: SSRF protection).
 WEBHOOK_ALLOW_PRIVATE_TARGETS = env.bool("WEBHOOK_ALLOW_PRIVATE_TARGETS", default=False)
 WEBHOOK_TIMEOUT_SECONDS = env.int("WEBHOOK_TIMEOUT_SECONDS", default=10)

@@ -10,6 +10,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     # The REST API. Each app mounts its endpoints under api/v1/ (before the catch-all).
     path("api/v1/", include("tickets.api.urls")),
+    path("api/v1/", include("webhooks.api.urls")),
     path("api/v1/social/", include("social.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # Swagger UI's settings come from ?script, not an inline script (Content-Security-Policy).

@@ -262,7 +262,3 @@ class EventAdmin(NoDeleteAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
-
-
-# Webhook subscriptions and the delivery log register themselves.
-from .webhooks import admin as webhooks_admin  # noqa: E402, F401

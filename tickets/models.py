@@ -503,15 +503,3 @@ class Event(models.Model):
         if self.actor_contact_id:
             return self.actor_contact.name
         return "System"
-
-
-# Webhook subscriptions and their outbox live in their own module (tickets.webhooks);
-# importing them here registers them with the tickets app.
-from .webhooks.models import (  # noqa: E402, F401
-    DeliveryState,
-    WebhookAttempt,
-    WebhookDelivery,
-    WebhookEvent,
-    WebhookEventType,
-    WebhookSubscription,
-)

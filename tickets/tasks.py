@@ -13,15 +13,3 @@ def flag_sla_breaches() -> int:
 @shared_task
 def close_resolved_incidents() -> int:
     return services.incidents_close_resolved()
-
-
-# Registered here so that Celery's autodiscovery of tickets.tasks finds them.
-from .webhooks.tasks import deliver_webhook, prune_webhook_log, sweep_webhook_deliveries  # noqa: E402
-
-__all__ = [
-    "close_resolved_incidents",
-    "deliver_webhook",
-    "flag_sla_breaches",
-    "prune_webhook_log",
-    "sweep_webhook_deliveries",
-]

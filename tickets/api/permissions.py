@@ -30,13 +30,6 @@ class IsAgent(BasePermission):
         return is_agent(request.user)
 
 
-class ManagesWebhooks(BasePermission):
-    message = "Only managers may manage webhooks."
-
-    def has_permission(self, request, view) -> bool:
-        return request.user.is_active and request.user.has_perm("tickets.manage_webhooks")
-
-
 def refuse_fields(data: object, *, known: Iterable[str], allowed: Iterable[str], who: str) -> None:
     """403 when `data` sets a known field that this role may not set (unknown ones are the
     input serializer's 400)."""

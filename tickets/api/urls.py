@@ -16,7 +16,4 @@ urlpatterns = [
     path("contacts/", views.ContactListView.as_view(), name="api-contact-list"),
     path("contacts/<int:pk>/", views.ContactDetailView.as_view(), name="api-contact-detail"),
     path("me/", views.MeView.as_view(), name="api-me"),
-    path("webhooks/", views.WebhookListView.as_view(), name="api-webhook-list"),
-    path("webhooks/<int:pk>/", views.WebhookDetailView.as_view(), name="api-webhook-detail"),
-    path("webhooks/<int:pk>/deliveries/", views.WebhookDeliveriesView.as_view(), name="api-webhook-deliveries"),
 ]

@@ -1,14 +1,14 @@
 """Who may call what: every endpoint × agent, manager, customer, no role, anonymous.
 
 The rules are the pages' rules: agents and managers work everything; a customer sees and
-writes only their own incidents and public replies; managers alone manage webhooks. A role
-that may not use an endpoint gets 403, an object it may not see 404, no credentials 401.
+writes only their own incidents and public replies (managers alone manage webhooks:
+tests/webhooks/api/test_permissions.py). A role that may not use an endpoint gets 403, an
+object it may not see 404, no credentials 401.
 """
 
 import pytest
 
 from tickets import services
-from tickets.webhooks import services as webhook_services
 
 from ...factories import ContactFactory, IncidentFactory, ProblemFactory, ServiceFactory
 from .conftest import client_for
@@ -19,7 +19,7 @@ ROLES = ["agent", "manager", "customer", "outsider", "anonymous"]
 
 # (method, path, body, expected status for agent, manager, customer, outsider, anonymous)
 # INC0000001 is the customer's, INC0000002 somebody else's (linked to PRB0000001),
-# INC0000003 unlinked. {service}, {contact} and {webhook} are ids of the desk's rows.
+# INC0000003 unlinked. {service} and {contact} are ids of the desk's rows.
 MATRIX = [
     ("get", "/api/v1/incidents/", None, (200, 200, 200, 403, 401)),
     ("post", "/api/v1/incidents/", {"title": "Printer on fire"}, (201, 201, 201, 403, 401)),
@@ -51,17 +51,6 @@ MATRIX = [
     ("post", "/api/v1/contacts/", {"name": "Jo Bloggs"}, (201, 201, 403, 403, 401)),
     ("get", "/api/v1/contacts/{contact}/", None, (200, 200, 403, 403, 401)),
     ("get", "/api/v1/me/", None, (200, 200, 200, 200, 401)),
-    ("get", "/api/v1/webhooks/", None, (403, 200, 403, 403, 401)),
-    (
-        "post",
-        "/api/v1/webhooks/",
-        {"target_url": "https://hooks.example.com/desk", "events": ["incident.created"]},
-        (403, 201, 403, 403, 401),
-    ),
-    ("get", "/api/v1/webhooks/{webhook}/", None, (403, 200, 403, 403, 401)),
-    ("patch", "/api/v1/webhooks/{webhook}/", {"description": "Chat bot"}, (403, 200, 403, 403, 401)),
-    ("delete", "/api/v1/webhooks/{webhook}/", None, (403, 204, 403, 403, 401)),
-    ("get", "/api/v1/webhooks/{webhook}/deliveries/", None, (403, 200, 403, 403, 401)),
 ]
 
 CASES = [
@@ -72,16 +61,13 @@ CASES = [
 
 
 @pytest.fixture
-def desk(agent, customer, contact, manager):
+def desk(agent, customer, contact):
     reporter = services.contact_for_user(user=customer)
     IncidentFactory(reporter=reporter)  # INC0000001
     theirs = IncidentFactory(reporter=contact)  # INC0000002
     IncidentFactory(reporter=contact)  # INC0000003
     ProblemFactory(incidents=[theirs])  # PRB0000001
-    webhook = webhook_services.webhook_subscription_create(
-        target_url="https://hooks.example.com/desk", events=["incident.created"], actor=manager
-    )
-    return {"service": ServiceFactory(name="Email").pk, "contact": ContactFactory().pk, "webhook": webhook.pk}
+    return {"service": ServiceFactory(name="Email").pk, "contact": ContactFactory().pk}
 
 
 @pytest.mark.parametrize(("method", "path", "body", "role", "expected"), CASES)

@@ -5,16 +5,12 @@ request they are: the token and its user (1), the user's permissions and its gro
 permissions (2), then what the endpoint itself reads.
 """
 
-from uuid import uuid4
-
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
 from tickets import services
 from tickets.models import Contact, Service, SupportGroup
-from tickets.webhooks.models import WebhookDelivery, WebhookEvent, WebhookSubscription
 
 from ...factories import CategoryFactory, IncidentFactory, ProblemFactory, ServiceFactory, SupportGroupFactory
 
@@ -132,38 +128,3 @@ def test_contacts(as_agent, customer, other_customer):
     ten = count_queries(as_agent, "/api/v1/contacts/?page_size=100", 10)
     Contact.objects.bulk_create(Contact(name=f"Person {n}", email=f"p{n}@example.org") for n in range(8, 98))
     assert ten == count_queries(as_agent, "/api/v1/contacts/?page_size=100", 100) == AUTH + 1
-
-
-def test_webhooks_and_their_deliveries(as_manager, manager):
-    now = timezone.now()
-
-    def subscribe(count):
-        return WebhookSubscription.objects.bulk_create(
-            WebhookSubscription(
-                target_url=f"https://hooks.example.com/{uuid4()}",
-                secret="s" * 32,
-                events=["incident.created"],
-                created_at=now,
-                updated_at=now,
-            )
-            for _ in range(count)
-        )
-
-    def deliver(subscription, count):
-        events = WebhookEvent.objects.bulk_create(
-            WebhookEvent(event_type="incident.created", payload={}, created_at=now) for _ in range(count)
-        )
-        WebhookDelivery.objects.bulk_create(
-            WebhookDelivery(event=e, subscription=subscription, next_attempt_at=now, created_at=now) for e in events
-        )
-
-    [first, *_] = subscribe(10)
-    ten = count_queries(as_manager, "/api/v1/webhooks/?page_size=100", 10)
-    subscribe(90)
-    assert ten == count_queries(as_manager, "/api/v1/webhooks/?page_size=100", 100) == AUTH + 1
-
-    url = f"/api/v1/webhooks/{first.pk}/deliveries/?page_size=100"
-    deliver(first, 10)
-    ten = count_queries(as_manager, url, 10)
-    deliver(first, 90)
-    assert ten == count_queries(as_manager, url, 100) == AUTH + 2  # the subscription, the page

@@ -13,12 +13,12 @@ import redis
 from django.db import connection
 
 from servicedesk.celery import app as celery_app
-from tickets.webhooks import services as webhook_services
-from tickets.webhooks.models import DeliveryState, WebhookDelivery
-from tickets.webhooks.tasks import sweep_webhook_deliveries
+from webhooks import services as webhook_services
+from webhooks.models import DeliveryState, WebhookDelivery
+from webhooks.tasks import sweep_webhook_deliveries
 
-from ...conftest import REPO_ROOT, service_missing
-from ...factories import ContactFactory, IncidentFactory
+from ..conftest import REPO_ROOT, service_missing
+from ..factories import ContactFactory, IncidentFactory
 from .conftest import SECRET
 from .test_delivery import expected_signature
 

@@ -11,11 +11,11 @@ import responses
 import time_machine
 from django.utils import timezone
 
-from tickets.webhooks import services as webhook_services
-from tickets.webhooks.models import DeliveryState, WebhookDelivery, WebhookEvent, WebhookSubscription
-from tickets.webhooks.tasks import sweep_webhook_deliveries
+from webhooks import services as webhook_services
+from webhooks.models import DeliveryState, WebhookDelivery, WebhookEvent, WebhookSubscription
+from webhooks.tasks import sweep_webhook_deliveries
 
-from ...factories import IncidentFactory
+from ..factories import IncidentFactory
 from .conftest import SECRET
 
 pytestmark = pytest.mark.django_db

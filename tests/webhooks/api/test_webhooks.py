@@ -3,8 +3,9 @@
 import pytest
 
 from tickets import services
-from tickets.webhooks import payloads
-from tickets.webhooks.models import WebhookSubscription
+from webhooks import payloads
+from webhooks import services as webhook_services
+from webhooks.models import WebhookSubscription
 
 from ...factories import CategoryFactory, IncidentFactory, ProblemFactory, ServiceFactory
 
@@ -81,8 +82,6 @@ def test_the_secret_can_be_rotated(as_manager):
 def test_deliveries_are_listed_with_their_status_codes(
     as_manager, manager, contact, receiver, local_targets_allowed, django_capture_on_commit_callbacks
 ):
-    from tickets.webhooks import services as webhook_services
-
     subscription = webhook_services.webhook_subscription_create(
         target_url=receiver.url, events=["incident.created"], actor=manager
     )

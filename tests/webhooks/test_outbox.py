@@ -10,11 +10,11 @@ from django.utils import timezone
 
 from tickets import services
 from tickets.models import Incident
-from tickets.webhooks import services as webhook_services
-from tickets.webhooks.models import DeliveryState, WebhookDelivery, WebhookEvent, WebhookEventType
-from tickets.webhooks.outbox import record_events
+from webhooks import services as webhook_services
+from webhooks.models import DeliveryState, WebhookDelivery, WebhookEvent, WebhookEventType
+from webhooks.outbox import record_events
 
-from ...factories import ContactFactory, IncidentFactory, ProblemFactory
+from ..factories import ContactFactory, IncidentFactory, ProblemFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -1,4 +1,5 @@
-"""A real HTTP receiver on 127.0.0.1, for the webhook tests of the API and of delivery."""
+"""A real HTTP receiver on 127.0.0.1, and a subscription to every event type posting to it,
+for the webhook tests of the API and of delivery."""
 
 import json
 import threading
@@ -7,6 +8,8 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+
+from webhooks import services as webhook_services
 
 
 @dataclass
@@ -68,3 +71,16 @@ def receiver():
 def local_targets_allowed(settings):
     """The receiver lives on the loopback address, which webhooks refuse by default."""
     settings.WEBHOOK_ALLOW_PRIVATE_TARGETS = True
+
+
+SECRET = "a-very-secret-webhook-key-0123456789"
+
+
+@pytest.fixture
+def subscription(db, receiver, local_targets_allowed, manager):
+    return webhook_services.webhook_subscription_create(
+        target_url=receiver.url,
+        events=["incident.created", "incident.updated", "comment.created", "problem.updated"],
+        secret=SECRET,
+        actor=manager,
+    )

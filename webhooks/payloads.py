@@ -10,8 +10,8 @@ from typing import Any
 
 from django.db.models import Prefetch
 
-from ..models import Comment, Incident, Problem
-from ..representations import comment_representation, incident_representation, problem_representation
+from tickets.models import Comment, Incident, Problem
+from tickets.representations import comment_representation, incident_representation, problem_representation
 
 INCIDENT_RELATED = ("reporter", "assignee", "assignment_group", "service", "category", "problem")
 PROBLEM_INCIDENTS = Prefetch("incidents", queryset=Incident.objects.only("id", "number", "problem_id").order_by("id"))

@@ -31,6 +31,7 @@ from .models import (
     WebhookEventType,
     WebhookSubscription,
 )
+from .tasks import deliver_webhook
 
 MIN_SECRET_LENGTH = 16
 
@@ -233,8 +234,6 @@ def webhook_deliveries_enqueue_due(*, now: datetime | None = None, limit: int = 
     """The sweep: hand every due, unleased pending delivery of an active subscription to the
     workers. It catches what a crash, a lost message or a down worker left behind, and the
     retries whose backoff has passed. Sending twice is harmless: the claim lets one through."""
-    from .tasks import deliver_webhook
-
     now = now or timezone.now()
     due = list(
         WebhookDelivery.objects.filter(state=DeliveryState.PENDING, next_attempt_at__lte=now, subscription__active=True)
@@ -252,8 +251,6 @@ def webhook_delivery_retry(*, delivery: WebhookDelivery) -> WebhookDelivery:
     WebhookDelivery.objects.filter(pk=delivery.pk).update(
         state=DeliveryState.PENDING, next_attempt_at=timezone.now(), leased_until=None
     )
-    from .tasks import deliver_webhook
-
     transaction.on_commit(lambda: deliver_webhook.delay(delivery.pk), robust=True)
     delivery.refresh_from_db()
     return delivery

@@ -4,9 +4,9 @@ log shows what every receiver answered."""
 import pytest
 from django.urls import reverse
 
-from tickets.webhooks.models import DeliveryState, WebhookDelivery, WebhookSubscription
+from webhooks.models import DeliveryState, WebhookDelivery, WebhookSubscription
 
-from ...factories import IncidentFactory, UserFactory
+from ..factories import IncidentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +19,7 @@ def admin_client(client):
 
 def test_a_subscription_added_in_the_admin_gets_a_generated_secret(admin_client):
     response = admin_client.post(
-        reverse("admin:tickets_webhooksubscription_add"),
+        reverse("admin:webhooks_webhooksubscription_add"),
         {"target_url": "https://hooks.example.com/desk", "events": ["incident.created"], "active": "on"},
         follow=True,
     )
@@ -31,7 +31,7 @@ def test_a_subscription_added_in_the_admin_gets_a_generated_secret(admin_client)
 
 def test_the_admin_refuses_a_private_target(admin_client):
     response = admin_client.post(
-        reverse("admin:tickets_webhooksubscription_add"),
+        reverse("admin:webhooks_webhooksubscription_add"),
         {"target_url": "http://10.0.0.5/hook", "events": ["incident.created"], "active": "on"},
     )
     assert response.status_code == 200
@@ -40,7 +40,7 @@ def test_the_admin_refuses_a_private_target(admin_client):
 
 
 def test_editing_without_a_new_secret_keeps_the_old_one(admin_client, subscription):
-    url = reverse("admin:tickets_webhooksubscription_change", args=[subscription.pk])
+    url = reverse("admin:webhooks_webhooksubscription_change", args=[subscription.pk])
     response = admin_client.post(
         url, {"target_url": subscription.target_url, "events": ["comment.created"], "secret": "", "active": "on"}
     )
@@ -57,13 +57,13 @@ def test_the_delivery_log_shows_response_codes_and_retries(
     with django_capture_on_commit_callbacks(execute=True):
         IncidentFactory(reporter=contact)
     delivery = WebhookDelivery.objects.get()
-    changelist = admin_client.get(reverse("admin:tickets_webhookdelivery_changelist")).content.decode()
+    changelist = admin_client.get(reverse("admin:webhooks_webhookdelivery_changelist")).content.decode()
     assert "503" in changelist
-    page = admin_client.get(reverse("admin:tickets_webhookdelivery_change", args=[delivery.pk])).content.decode()
+    page = admin_client.get(reverse("admin:webhooks_webhookdelivery_change", args=[delivery.pk])).content.decode()
     assert "try later" in page  # the receiver's answer, in the attempt log
     with django_capture_on_commit_callbacks(execute=True):
         admin_client.post(
-            reverse("admin:tickets_webhookdelivery_changelist"),
+            reverse("admin:webhooks_webhookdelivery_changelist"),
             {"action": "retry", "_selected_action": [delivery.pk]},
         )
     delivery.refresh_from_db()
