@@ -56,7 +56,11 @@ def test_the_incident_list_default_filtered_searched_and_deep(as_agent, agent, c
     incidents(10, agent=agent, contact=contact)
     ten = counts(10)
     incidents(90, agent=agent, contact=contact)
-    assert ten == counts(100) == [AUTH + INCIDENT_PAGE] * len(LIST_QUERIES)
+    # On PostgreSQL a search first asks the GIN index whether its matches are few (one query,
+    # tickets.selectors.incident_search_q), as the console's search does.
+    search = 1 if connection.vendor == "postgresql" else 0
+    page = AUTH + INCIDENT_PAGE
+    assert ten == counts(100) == [page, page, page + search, page]
 
 
 def test_the_incident_list_of_a_customer(as_customer, customer, agent):
