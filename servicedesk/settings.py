@@ -414,6 +414,11 @@ MASTODON_ACCOUNT = env.str("MASTODON_ACCOUNT", default="")
 MASTODON_BASE_URL = env.str("MASTODON_BASE_URL", default="")
 MASTODON_ACCESS_TOKEN = env.str("MASTODON_ACCESS_TOKEN", default="")
 MASTODON_POLL = env.bool("MASTODON_POLL", default=True)
+# Bluesky: the desk's handle and an app password (Settings → App passwords), on its PDS.
+BLUESKY_PDS_URL = env.str("BLUESKY_PDS_URL", default="https://bsky.social")
+BLUESKY_HANDLE = env.str("BLUESKY_HANDLE", default="")
+BLUESKY_APP_PASSWORD = env.str("BLUESKY_APP_PASSWORD", default="")
+BLUESKY_POLL = env.bool("BLUESKY_POLL", default=True)
 # Webhook bodies above this are refused with 413 before they are read.
 SOCIAL_WEBHOOK_MAX_BYTES = env.int("SOCIAL_WEBHOOK_MAX_BYTES", default=1024 * 1024)
 # Under gunicorn, a webhook body that stops arriving for this many seconds is abandoned (400),

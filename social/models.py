@@ -47,6 +47,10 @@ class SocialAccount(models.Model):
     app_secret = EncryptedTextField(blank=True)
     verify_token = EncryptedTextField(blank=True)
     page_access_token = EncryptedTextField(blank=True)
+    # A password the desk logs in with (a Bluesky app password).
+    password = EncryptedTextField(blank=True)
+    # The platform's session, kept between calls where logging in is limited (Bluesky's).
+    session = EncryptedTextField(blank=True)
     # X's self-serve tiers only allow replies to posts that mention or quote the account.
     self_serve_tier = models.BooleanField(default=True)
     poll_enabled = models.BooleanField(default=False, help_text="Read what is new on a schedule.")

@@ -21,7 +21,8 @@ from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from tickets.channels import register_channel, unregister_channel
 
-from . import facebook, mastodon, twitter
+from . import bluesky, facebook, mastodon, twitter
+from .bluesky.text import graphemes
 from .twitter.text import weighted_length
 
 if TYPE_CHECKING:
@@ -294,5 +295,36 @@ register(
         handle_hint="user@instance on Mastodon",
         # One post of 25 s at most, after up to 4 calls looking for an interrupted one.
         send_lease=timedelta(minutes=3),
+    )
+)
+
+register(
+    Platform(
+        channel=bluesky.CHANNEL,
+        label="Bluesky",
+        name="Bluesky",
+        badge_class="text-bg-primary bg-opacity-75",
+        implementation="social.bluesky.platform",
+        credentials=(Credential("password", "Bluesky app password", "BLUESKY_APP_PASSWORD", sends=True),),
+        # The handle is the account's id at the desk; the PDS is per account (default bsky.social).
+        default_account=DefaultAccount(
+            external_id="BLUESKY_HANDLE",
+            handle="BLUESKY_HANDLE",
+            poll="BLUESKY_POLL",
+            options=(("base_url", "BLUESKY_PDS_URL"),),
+        ),
+        length=MessageLength(
+            limit=300,
+            count=graphemes,
+            rule="Bluesky counts graphemes: an emoji with its modifiers, or a letter with its accents, is one",
+        ),
+        capabilities=Capabilities(
+            webhook=False, polling=True, direct_messages=False, threads=True, find_sent=True, idempotent_send=True
+        ),
+        message_noun="post",
+        posting_token="app password",  # noqa: S106 (a name, not a secret)
+        handle_hint="handle.bsky.social on Bluesky",
+        # A thread of up to 10 posts of 25 s each (the client's timeouts), after logging in.
+        send_lease=timedelta(minutes=6),
     )
 )

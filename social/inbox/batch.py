@@ -49,7 +49,8 @@ from .redact import redact_message
 # A reply whose parent is still waiting in the inbox waits for it, this long at most.
 PARENT_WAIT = timedelta(seconds=30)
 REDACTED = tickets.REDACTED_TEXT
-_LEADING_HANDLES = re.compile(r"^(?:\s*@\w+)+\s*")
+# X handles (@jess), and handles with dots, a domain or a port (@jess.bsky.social, @jess@mastodon.example).
+_LEADING_HANDLES = re.compile(r"^(?:\s*@[\w.@:-]*\w)+\s*")
 
 
 def title_from(text: str, *, fallback: str) -> str:

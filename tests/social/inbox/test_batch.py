@@ -61,6 +61,13 @@ def test_a_long_text_makes_a_title_cut_at_a_word():
     assert batch.title_from("@desk", fallback="Message from Jess on X") == "Message from Jess on X"
 
 
+def test_a_title_drops_leading_handles_of_every_form():
+    assert batch.title_from("@desk @it_team printer jammed", fallback="x") == "printer jammed"
+    assert batch.title_from("@desk.bsky.social wifi down", fallback="x") == "wifi down"
+    assert batch.title_from("@desk@mastodon.example @ana@localhost:3000 VPN drops", fallback="x") == "VPN drops"
+    assert batch.title_from("@desk, the VPN", fallback="x") == ", the VPN"  # as before: only handles go
+
+
 def test_a_direct_message_opens_an_incident_answered_by_direct_message():
     deliver(tweet("dm1", "hi, my laptop won't boot", kind=Kind.DM, thread_key="dm:42-1000", url=""))
     assert Incident.objects.get().title == "hi, my laptop won't boot"

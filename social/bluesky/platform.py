@@ -1,0 +1,15 @@
+"""Bluesky's side of the platform contract (`social.platforms.PlatformProtocol`): mentions,
+replies and quotes polled from the notifications API, and reply posts checked, put under
+record keys chosen before posting, and looked for. No webhook: the PDS offers none."""
+
+from django.http import Http404, HttpRequest, HttpResponse
+
+from .outbound import find_sent, rule_violation, send
+from .poll import poll
+
+
+def webhook(request: HttpRequest) -> HttpResponse:
+    raise Http404("Bluesky delivers nothing by webhook; the desk polls it.")
+
+
+__all__ = ["find_sent", "poll", "rule_violation", "send", "webhook"]
