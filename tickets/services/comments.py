@@ -9,9 +9,7 @@ from django.utils import timezone
 
 from ..access import is_agent
 from ..models import Comment, Contact, EventKind, Incident, Problem, Visibility
-from ..signals import public_reply_created
-from ..webhooks.models import WebhookEventType
-from ..webhooks.outbox import record_events
+from ..signals import Change, announce_change, public_reply_created
 from .common import _clean_text, _event, _locked_incident
 from .contacts import _surviving_contact
 
@@ -80,5 +78,5 @@ def comment_create(
             new=Visibility(visibility).label,
             comment=comment,
         ).save()
-        record_events(event_type=WebhookEventType.COMMENT_CREATED, pks=[comment.pk])
+        announce_change(change=Change.COMMENT_CREATED, pks=[comment.pk])
     return comment

@@ -6,8 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ..models import Comment, Contact, Event, EventKind, Incident
-from ..webhooks.models import WebhookEventType
-from ..webhooks.outbox import record_events
+from ..signals import Change, announce_change
 from .common import Actor, _clean_text, _event
 
 
@@ -81,5 +80,5 @@ def contact_merge(*, source: Contact, target: Contact, actor: Actor) -> Contact:
             )
             for pk in moved
         )
-        record_events(event_type=WebhookEventType.INCIDENT_UPDATED, pks=moved)
+        announce_change(change=Change.INCIDENT_UPDATED, pks=moved)
     return target

@@ -27,8 +27,7 @@ from ..models import (
     Urgency,
     Visibility,
 )
-from ..webhooks.models import WebhookEventType
-from ..webhooks.outbox import record_events
+from ..signals import Change, announce_change
 from .comments import comment_create
 from .common import UNSET, Actor, _clean_text, _event, _locked_incident, _require_agent, priority_for, reserve_numbers
 from .contacts import _surviving_contact
@@ -86,7 +85,7 @@ def incident_create(
             new=incident.get_status_display(),
             note=f"Follows up {follow_up_of.number}." if follow_up_of else "",
         ).save()
-        record_events(event_type=WebhookEventType.INCIDENT_CREATED, pks=[incident.pk])
+        announce_change(change=Change.INCIDENT_CREATED, pks=[incident.pk])
     return incident
 
 
@@ -173,7 +172,7 @@ def incident_transition(
             ),
         )
         Event.objects.bulk_create(events)
-        record_events(event_type=WebhookEventType.INCIDENT_UPDATED, pks=[incident.pk])
+        announce_change(change=Change.INCIDENT_UPDATED, pks=[incident.pk])
     return incident
 
 
@@ -285,7 +284,7 @@ def incident_assign(
             incident.updated_at = now
             incident.save(update_fields=[*changed, "updated_at"])
             Event.objects.bulk_create(events)
-            record_events(event_type=WebhookEventType.INCIDENT_UPDATED, pks=[incident.pk])
+            announce_change(change=Change.INCIDENT_UPDATED, pks=[incident.pk])
     return incident
 
 
@@ -343,7 +342,7 @@ def incident_update(*, incident: Incident, actor: Actor, **changes: Any) -> Inci
         incident.updated_at = now
         incident.save(update_fields=update_fields)
         Event.objects.bulk_create(events)
-        record_events(event_type=WebhookEventType.INCIDENT_UPDATED, pks=[incident.pk])
+        announce_change(change=Change.INCIDENT_UPDATED, pks=[incident.pk])
     return incident
 
 

@@ -10,8 +10,7 @@ from servicedesk.db import bulk_insert
 
 from .. import sla
 from ..models import Channel, Comment, Contact, EventKind, Impact, Incident, SlaTarget, Urgency, Visibility
-from ..webhooks.models import WebhookEventType
-from ..webhooks.outbox import record_events
+from ..signals import Change, announce_change
 from .common import Actor, _clean_text, _event, priority_for, reserve_numbers
 from .contacts import _surviving_contact
 
@@ -31,7 +30,7 @@ def incidents_create_bulk(*, drafts: list[IncidentDraft], actor: Actor = None) -
     """Open many incidents in a handful of queries (social intake drains thousands a second).
 
     Same rules as `incident_create` with its defaults: validated first, numbered in order,
-    SLA due times set, a "created" audit line each, webhooks told once for the batch.
+    SLA due times set, a "created" audit line each, other apps told once for the batch (`tickets.signals`).
     """
     if not drafts:
         return []
@@ -67,7 +66,7 @@ def incidents_create_bulk(*, drafts: list[IncidentDraft], actor: Actor = None) -
                 for incident in incidents
             ]
         )
-        record_events(event_type=WebhookEventType.INCIDENT_CREATED, pks=[i.pk for i in incidents])
+        announce_change(change=Change.INCIDENT_CREATED, pks=[i.pk for i in incidents])
     return incidents
 
 
@@ -110,5 +109,5 @@ def comments_create_bulk(*, replies: list[tuple[Incident, Contact, str, datetime
                 for comment in comments
             ]
         )
-        record_events(event_type=WebhookEventType.COMMENT_CREATED, pks=[c.pk for c in comments])
+        announce_change(change=Change.COMMENT_CREATED, pks=[c.pk for c in comments])
     return comments

@@ -8,8 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ..models import Event, Incident, IncidentStatus
-from ..webhooks.models import WebhookEventType
-from ..webhooks.outbox import record_events
+from ..signals import Change, announce_change
 from .incidents import _breach_event, incident_transition
 
 
@@ -35,7 +34,7 @@ def sla_flag_breaches(*, now: datetime | None = None, batch_size: int = 1000) ->
                 continue
             Incident.objects.filter(pk__in=[i.pk for i in due]).update(**{f"{target}_breached": True})
             Event.objects.bulk_create(_breach_event(i, target, now) for i in due)
-            record_events(event_type=WebhookEventType.INCIDENT_UPDATED, pks=[i.pk for i in due])
+            announce_change(change=Change.INCIDENT_UPDATED, pks=[i.pk for i in due])
             flagged += len(due)
     return flagged
 

@@ -19,8 +19,7 @@ from ..models import (
     ProblemStatus,
     Service,
 )
-from ..webhooks.models import WebhookEventType
-from ..webhooks.outbox import record_events
+from ..signals import Change, announce_change
 from .common import Actor, _clean_text, _event, _locked_incident, _locked_problem, _require_agent, reserve_numbers
 from .incidents import incident_transition
 
@@ -50,7 +49,7 @@ def problem_create(
         [problem.number] = reserve_numbers(prefix="PRB")
         problem.save(force_insert=True)
         _event(kind=EventKind.CREATED, actor=actor, at=now, problem=problem, new=problem.get_status_display()).save()
-        record_events(event_type=WebhookEventType.PROBLEM_UPDATED, pks=[problem.pk])
+        announce_change(change=Change.PROBLEM_UPDATED, pks=[problem.pk])
         incidents = list(incidents)
         if incidents:
             problem_link_incidents(problem=problem, incidents=incidents, actor=actor)
@@ -97,7 +96,7 @@ def problem_update(*, problem: Problem, actor: Actor, **changes: Any) -> Problem
             )
             for name in changed
         )
-        record_events(event_type=WebhookEventType.PROBLEM_UPDATED, pks=[problem.pk])
+        announce_change(change=Change.PROBLEM_UPDATED, pks=[problem.pk])
     return problem
 
 
@@ -162,7 +161,7 @@ def problem_transition(
             new=ProblemStatus(to_status).label,
             note=resolve_incidents_note,
         ).save()
-        record_events(event_type=WebhookEventType.PROBLEM_UPDATED, pks=[problem.pk])
+        announce_change(change=Change.PROBLEM_UPDATED, pks=[problem.pk])
         if to_status == ProblemStatus.RESOLVED and resolve_incidents_note:
             for incident in problem.incidents.filter(status__in=OPEN_STATUSES).order_by("id"):
                 incident_transition(
@@ -226,8 +225,8 @@ def problem_link_incidents(*, problem: Problem, incidents: Iterable[Incident], a
         if to_link:
             problem.updated_at = now
             problem.save(update_fields=["updated_at"])
-            record_events(event_type=WebhookEventType.INCIDENT_UPDATED, pks=[i.pk for i in to_link])
-            record_events(event_type=WebhookEventType.PROBLEM_UPDATED, pks=[problem.pk])
+            announce_change(change=Change.INCIDENT_UPDATED, pks=[i.pk for i in to_link])
+            announce_change(change=Change.PROBLEM_UPDATED, pks=[problem.pk])
     return problem
 
 
@@ -261,8 +260,8 @@ def problem_unlink_incident(*, incident: Incident, actor: Actor) -> Incident:
                 ),
             ]
         )
-        record_events(event_type=WebhookEventType.INCIDENT_UPDATED, pks=[incident.pk])
-        record_events(event_type=WebhookEventType.PROBLEM_UPDATED, pks=[problem.pk])
+        announce_change(change=Change.INCIDENT_UPDATED, pks=[incident.pk])
+        announce_change(change=Change.PROBLEM_UPDATED, pks=[problem.pk])
     return incident
 
 

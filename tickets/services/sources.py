@@ -4,8 +4,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ..models import Comment, EventKind, Incident
-from ..webhooks.models import WebhookEventType
-from ..webhooks.outbox import record_events, redact_payloads
+from ..signals import Change, announce_change, announce_redaction
 from .common import Actor, _clean_text, _event, _locked_incident
 
 REDACTED_TEXT = "[deleted at the source]"
@@ -28,7 +27,7 @@ def incident_source_edited(*, incident: Incident, description: str, actor: Actor
             old=old,
             new=incident.description,
         ).save()
-        record_events(event_type=WebhookEventType.INCIDENT_UPDATED, pks=[incident.pk])
+        announce_change(change=Change.INCIDENT_UPDATED, pks=[incident.pk])
     return incident
 
 
@@ -65,8 +64,8 @@ def incident_redact_source(*, incident: Incident) -> Incident:
         _event(
             kind=EventKind.REDACTED, actor=None, at=incident.updated_at, incident=incident, field="description"
         ).save()
-        redact_payloads(incident_number=incident.number, replacement=REDACTED_TEXT)
-        record_events(event_type=WebhookEventType.INCIDENT_UPDATED, pks=[incident.pk])
+        announce_redaction(incident_number=incident.number, replacement=REDACTED_TEXT)
+        announce_change(change=Change.INCIDENT_UPDATED, pks=[incident.pk])
     return incident
 
 
@@ -83,5 +82,5 @@ def comment_redact_source(*, comment: Comment) -> Comment:
             field="comment",
             comment=comment,
         ).save()
-        redact_payloads(comment_id=comment.pk, replacement=REDACTED_TEXT)
+        announce_redaction(comment_id=comment.pk, replacement=REDACTED_TEXT)
     return comment
