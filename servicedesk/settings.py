@@ -348,6 +348,10 @@ SPECTACULAR_SETTINGS = {
         "MessageDirectionEnum": "social.models.Direction",
         "MessageKindEnum": "social.events.Kind.CHOICES",
         "MessageStateEnum": "social.models.MessageState",
+        "BroadcastKindEnum": "broadcasts.models.BroadcastKind",
+        "BroadcastStateEnum": "broadcasts.models.BroadcastState",
+        "BroadcastPostStateEnum": "broadcasts.models.PostState",
+        "BroadcastRecordKindEnum": "broadcasts.models.RecordKind",
     },
 }
 

@@ -37,6 +37,12 @@ OPERATIONS = {
     ("/api/v1/webhooks/{id}/deliveries/", "get"),
     ("/api/v1/social/messages/", "get"),
     ("/api/v1/social/messages/{id}/", "get"),
+    ("/api/v1/broadcasts/", "get"),
+    ("/api/v1/broadcasts/", "post"),
+    ("/api/v1/broadcasts/{id}/", "get"),
+    ("/api/v1/broadcasts/{id}/submit/", "post"),
+    ("/api/v1/broadcasts/{id}/approve/", "post"),
+    ("/api/v1/broadcasts/{id}/reject/", "post"),
 }
 
 
