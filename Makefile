@@ -6,7 +6,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
-# `make run` posts simulated X and Facebook webhook events to itself (SIMULATE=0 turns it off).
+# `make run` posts simulated X and Facebook webhook events to itself, and serves Mastodon and
+# Bluesky messages from local stand-ins that it polls (SIMULATE=0 turns it off).
 SIMULATE ?= 1
 SIMULATE_RATE ?= 2
 SIMULATE_DURATION ?= 120

@@ -1,4 +1,5 @@
-"""Post realistic, correctly signed X and Facebook webhook events to a running server."""
+"""Post realistic, correctly signed X and Facebook webhook events to a running server, and
+serve the polled platforms' messages from local stand-in servers that the desk polls."""
 
 import collections
 import time
@@ -7,6 +8,7 @@ import requests
 from django.core.management.base import BaseCommand, CommandError
 
 from social.simulator import Simulator, ensure_demo_accounts
+from social.standins import standins
 
 
 class Command(BaseCommand):
@@ -25,8 +27,22 @@ class Command(BaseCommand):
         parser.add_argument(
             "--wait", type=float, default=30.0, help="Seconds to wait for the server to come up (default: %(default)s)."
         )
+        parser.add_argument(
+            "--polled-share",
+            type=float,
+            default=0.3,
+            help="Share of the messages written on the polled platforms, served by local stand-ins that the "
+            "desk polls; 0 starts none (default: %(default)s).",
+        )
+        parser.add_argument(
+            "--drain-wait",
+            type=float,
+            default=75.0,
+            help="At the end, seconds to wait for the desk to poll what the stand-ins still hold "
+            "(default: %(default)s, past the minute between polls).",
+        )
 
-    def handle(self, *args, url, rate, duration, seed, wait, **options):
+    def handle(self, *args, url, rate, duration, seed, wait, polled_share, drain_wait, **options):
         if rate <= 0:
             raise CommandError("--rate must be above 0.")
         x, page = ensure_demo_accounts()
@@ -34,11 +50,24 @@ class Command(BaseCommand):
         session = requests.Session()
         base = url.rstrip("/")
         self._wait_for(session, base, wait)
+        polled = standins(seed=seed) if polled_share > 0 else []
+        for standin in polled:
+            standin.start()
+            standin.ensure_demo_account()
+            self.stdout.write(f"{standin.channel} stand-in at {standin.base_url}, polled by the desk every minute")
         counts: collections.Counter = collections.Counter()
         started = time.monotonic()
         sent = 0
         try:
             while not duration or time.monotonic() - started < duration:
+                if polled and simulator.random.random() < polled_share:
+                    standin = simulator.random.choice(polled)
+                    counts[f"{standin.channel} {standin.next()}"] += 1
+                    sent += 1
+                    delay = started + sent / rate - time.monotonic()
+                    if delay > 0:
+                        time.sleep(delay)
+                    continue
                 delivery = simulator.next()
                 try:
                     response = session.post(
@@ -60,9 +89,28 @@ class Command(BaseCommand):
         except KeyboardInterrupt:
             pass
         elapsed = time.monotonic() - started
+        self._stop(polled, drain_wait)
         self.stdout.write(f"{sent} deliveries in {elapsed:.1f} s ({sent / max(elapsed, 1e-9):.1f}/s)")
         for key, count in sorted(counts.items()):
             self.stdout.write(f"  {key}: {count}")
+
+    def _stop(self, polled, drain_wait):
+        """Let the desk read what the stand-ins hold, then stop them and the demo accounts'
+        polling (the server it would poll is gone)."""
+        deadline = time.monotonic() + drain_wait
+        try:
+            while polled and any(standin.pending() for standin in polled) and time.monotonic() < deadline:
+                time.sleep(1)
+        except KeyboardInterrupt:
+            pass
+        for standin in polled:
+            left = standin.pending()
+            if left:
+                self.stderr.write(f"{standin.channel}: {left} messages were not polled before the end")
+            standin.stop()
+            account = standin.ensure_demo_account()
+            account.poll_enabled = False
+            account.save(update_fields=["poll_enabled"])
 
     def _wait_for(self, session, base, wait):
         deadline = time.monotonic() + wait
