@@ -6,6 +6,10 @@ one shape everywhere. Plain functions rather than serializers: services call the
 their transactions, and they are several times faster than nested serializers on a page
 of fifty. Each expects its object's related rows loaded (select_related), so it makes no
 query of its own, except a problem's incidents, which list views prefetch.
+
+The outward field lists (`INCIDENT_FIELDS`, ...) are written here once: the API serializers
+declare them (and so the schema), the functions below fill them in that order, and the tests
+read them from here (tests/tickets/test_representations.py holds the two together).
 """
 
 from datetime import datetime, tzinfo
@@ -15,6 +19,53 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 
 from .models import Comment, Contact, Event, Incident, Problem
+
+INCIDENT_FIELDS = (
+    "number",
+    "title",
+    "description",
+    "status",
+    "impact",
+    "urgency",
+    "priority",
+    "channel",
+    "service",
+    "category",
+    "reporter",
+    "assignee",
+    "assignment_group",
+    "problem",
+    "major",
+    "hold_reason",
+    "resolution",
+    "created_at",
+    "updated_at",
+    "first_response_at",
+    "resolved_at",
+    "closed_at",
+    "response_due_at",
+    "resolution_due_at",
+    "response_breached",
+    "resolution_breached",
+)
+COMMENT_FIELDS = ("id", "body", "visibility", "author", "created_at")
+EVENT_FIELDS = ("id", "kind", "field", "old_value", "new_value", "note", "actor", "created_at")
+PROBLEM_FIELDS = (
+    "number",
+    "title",
+    "description",
+    "status",
+    "root_cause",
+    "workaround",
+    "known_error",
+    "service",
+    "assignee",
+    "incidents",
+    "created_at",
+    "updated_at",
+    "resolved_at",
+    "closed_at",
+)
 
 
 def _time(value: datetime | None, tz: tzinfo) -> str | None:

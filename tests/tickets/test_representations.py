@@ -39,8 +39,10 @@ def test_each_representation_is_its_serializers_fields(agent, settings):
     for number in (incident.number, bare.number):
         shown = selectors.incident_get_full(user=agent, number=number)
         assert representations.incident_representation(shown) == declared(IncidentSerializer, shown)
+        assert tuple(representations.incident_representation(shown)) == representations.INCIDENT_FIELDS
     shown = selectors.problem_get_full(user=agent, number=problem.number)
     assert representations.problem_representation(shown) == declared(ProblemSerializer, shown)
+    assert tuple(representations.problem_representation(shown)) == representations.PROBLEM_FIELDS
     # Who wrote or did something has no model field of that name: REST framework leaves it
     # out, and it is checked against its own declared shape.
     person = set(PersonSerializer().fields)
@@ -48,10 +50,12 @@ def test_each_representation_is_its_serializers_fields(agent, settings):
         shown = representations.comment_representation(comment)
         assert {k: v for k, v in shown.items() if k != "author"} == declared(CommentSerializer, comment)
         assert set(shown["author"]) == person
+        assert tuple(shown) == representations.COMMENT_FIELDS
     for event in Event.objects.select_related("actor_user", "actor_contact"):
         shown = representations.event_representation(event)
         assert {k: v for k, v in shown.items() if k != "actor"} == declared(EventSerializer, event)
         assert set(shown["actor"]) == person
+        assert tuple(shown) == representations.EVENT_FIELDS
     assert [c["author"]["name"] for c in map(representations.comment_representation, Comment.objects.all())] == [
         "Sam Agent",
         "Jess",

@@ -102,34 +102,7 @@ class IncidentSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Incident
-        fields = [
-            "number",
-            "title",
-            "description",
-            "status",
-            "impact",
-            "urgency",
-            "priority",
-            "channel",
-            "service",
-            "category",
-            "reporter",
-            "assignee",
-            "assignment_group",
-            "problem",
-            "major",
-            "hold_reason",
-            "resolution",
-            "created_at",
-            "updated_at",
-            "first_response_at",
-            "resolved_at",
-            "closed_at",
-            "response_due_at",
-            "resolution_due_at",
-            "response_breached",
-            "resolution_breached",
-        ]
+        fields = list(representations.INCIDENT_FIELDS)
         read_only_fields = fields
 
     def to_representation(self, instance: Incident) -> dict:
@@ -207,7 +180,7 @@ class CommentSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Comment
-        fields = ["id", "body", "visibility", "author", "created_at"]
+        fields = list(representations.COMMENT_FIELDS)
         read_only_fields = fields
 
     def to_representation(self, instance: Comment) -> dict:
@@ -226,7 +199,7 @@ class EventSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Event
-        fields = ["id", "kind", "field", "old_value", "new_value", "note", "actor", "created_at"]
+        fields = list(representations.EVENT_FIELDS)
         read_only_fields = fields
 
     def to_representation(self, instance: Event) -> dict:
@@ -244,22 +217,7 @@ class ProblemSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Problem
-        fields = [
-            "number",
-            "title",
-            "description",
-            "status",
-            "root_cause",
-            "workaround",
-            "known_error",
-            "service",
-            "assignee",
-            "incidents",
-            "created_at",
-            "updated_at",
-            "resolved_at",
-            "closed_at",
-        ]
+        fields = list(representations.PROBLEM_FIELDS)
         read_only_fields = fields
 
     def to_representation(self, instance: Problem) -> dict:

@@ -7,6 +7,7 @@ from rest_framework.test import APIClient
 
 from tickets import services
 from tickets.models import Contact, IncidentStatus, Problem, ProblemStatus
+from tickets.representations import PROBLEM_FIELDS
 
 from ...factories import IncidentFactory, ProblemFactory, ServiceFactory
 
@@ -24,22 +25,7 @@ def test_a_problem_opens_with_its_incidents(as_agent, contact):
     body = response.json()
     assert body["number"] == "PRB0000001"
     assert body["incidents"] == [first.number, second.number]
-    assert set(body) == {
-        "number",
-        "title",
-        "description",
-        "status",
-        "root_cause",
-        "workaround",
-        "known_error",
-        "service",
-        "assignee",
-        "incidents",
-        "created_at",
-        "updated_at",
-        "resolved_at",
-        "closed_at",
-    }
+    assert list(body) == list(PROBLEM_FIELDS)
 
 
 def test_unknown_incident_numbers_are_named(as_agent):
