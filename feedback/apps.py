@@ -6,6 +6,8 @@ class FeedbackConfig(AppConfig):
     verbose_name = "Feedback and satisfaction"
 
     def ready(self):
+        # Imported here, not at the top: they need every app's models, which are loaded only
+        # once the registry is ready (Django's rule for AppConfig modules), not to dodge a cycle.
         from social.signals import inbound_messages_stored
 
         from .receivers import score_stored_messages

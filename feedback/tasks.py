@@ -3,6 +3,7 @@
 from celery import shared_task
 
 from . import services
+from .rollups.refresh import rollups_refresh
 
 
 @shared_task
@@ -18,6 +19,4 @@ def score_unscored() -> int:
 @shared_task
 def refresh_rollups() -> str:
     """Periodic: roll up what changed since the last run (idempotent; workers take turns)."""
-    from .rollups.refresh import rollups_refresh
-
     return str(rollups_refresh())

@@ -11,7 +11,9 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from intelligence.signals import alert_raised
@@ -20,6 +22,7 @@ from tickets.access import is_agent
 from tickets.models import Channel, Impact, Incident, Problem, Service, Urgency
 
 from .models import OPEN_STATES, AlertState, Metric, Scope, SpikeAlert
+from .tasks import email_alert
 
 logger = logging.getLogger(__name__)
 
@@ -79,8 +82,6 @@ def alert_raise(
 def _announce(alert: SpikeAlert) -> None:
     alert_raised.send(sender=SpikeAlert, alert=alert)
     if settings.SPIKE_ALERT_EMAIL:
-        from .tasks import email_alert  # tasks import services: on use, not at import
-
         email_alert.delay(alert.pk)
 
 
@@ -189,9 +190,6 @@ def alert_open_problem(*, alert: SpikeAlert, actor: User) -> Problem:
 def alert_email(*, alert_id: int) -> int:
     """E-mail an alert to the managers (active users of the manager role with an address);
     returns how many were sent. Called by a worker, outside any transaction."""
-    from django.core.mail import send_mail
-    from django.urls import reverse
-
     alert = SpikeAlert.objects.select_related("service").filter(pk=alert_id).first()
     if alert is None or alert.state not in OPEN_STATES:
         return 0
