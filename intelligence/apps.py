@@ -6,3 +6,7 @@ class IntelligenceConfig(AppConfig):
 
     name = "intelligence"
     verbose_name = "Problem intelligence"
+
+    def ready(self):
+        # Imported once the app registry is ready: receivers need every app's models.
+        from .similarity import receivers  # noqa: F401

@@ -465,3 +465,15 @@ CELERY_BEAT_SCHEDULE["detect-spikes"] = {
     "task": "intelligence.spikes.tasks.detect_spikes",
     "schedule": float(SPIKE_RUN_EVERY_SECONDS),
 }
+
+# Similar incidents (intelligence.similarity): indexed as they are written, by workers.
+# The incident page and the API show open incidents and those resolved in the last this-many days.
+SIMILAR_RESOLVED_DAYS = env.int("SIMILAR_RESOLVED_DAYS", default=30)
+# Below this score an incident is not shown as similar (0 to 1.5; see docs/performance.md).
+SIMILAR_MIN_SCORE = env.float("SIMILAR_MIN_SCORE", default=0.1)
+# The sweep indexes what the on-commit tasks missed among incidents changed this far back.
+SIMILAR_SWEEP_LOOKBACK_MINUTES = env.int("SIMILAR_SWEEP_LOOKBACK_MINUTES", default=60)
+CELERY_BEAT_SCHEDULE["index-similar-incidents"] = {
+    "task": "intelligence.similarity.tasks.index_pending",
+    "schedule": 30.0,
+}

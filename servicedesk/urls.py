@@ -13,6 +13,7 @@ urlpatterns = [
     path("api/v1/", include("webhooks.api.urls")),
     path("api/v1/social/", include("social.api.urls")),
     path("api/v1/broadcasts/", include("broadcasts.api.urls")),
+    path("api/v1/", include("intelligence.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # Swagger UI's settings come from ?script, not an inline script (Content-Security-Policy).
     path(
@@ -33,6 +34,7 @@ urlpatterns = [
     path("social/", include("social.urls")),
     path("spikes/", include("intelligence.spikes.urls")),
     path("dashboards/", include("feedback.dashboards.urls")),
+    path("intelligence/", include("intelligence.similarity.urls")),
     path("", include("accounts.urls")),
     path("", include("tickets.urls")),
 ]

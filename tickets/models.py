@@ -228,6 +228,8 @@ class Incident(NeverDeletedModel):
     major = models.BooleanField(default=False)
     # A reply on a closed incident's thread opens a new incident that follows it up.
     follow_up_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="follow_ups")
+    # Merged into another incident (closed as its duplicate): its thread now goes to that one.
+    duplicate_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="duplicates")
 
     hold_reason = models.CharField(max_length=500, blank=True)
     resolution = models.TextField(max_length=10000, blank=True)

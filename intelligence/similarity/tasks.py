@@ -1,0 +1,30 @@
+"""Celery tasks of the similar-incident index: thin, idempotent, safe to run twice or at once."""
+
+from datetime import timedelta
+
+from celery import shared_task
+from django.conf import settings
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
+def index_incidents(incident_ids: list[int]) -> int:
+    from .index import incidents_index
+
+    return incidents_index(incident_ids=incident_ids)
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
+def index_message_incidents(message_ids: list[int]) -> int:
+    """Social intake stored messages (and opened or joined incidents in bulk): index those."""
+    from .index import incidents_index
+    from .selectors import incident_ids_of_messages
+
+    return incidents_index(incident_ids=incident_ids_of_messages(message_ids=message_ids))
+
+
+@shared_task(ignore_result=True)
+def index_pending() -> int:
+    """The sweep: whatever a lost task, a bulk write or a worker outage left unindexed."""
+    from .index import incidents_index_pending
+
+    return incidents_index_pending(lookback=timedelta(minutes=settings.SIMILAR_SWEEP_LOOKBACK_MINUTES))
