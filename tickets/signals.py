@@ -43,3 +43,8 @@ def announce_change(*, change: Change, pks: Iterable[int]) -> None:
 def announce_redaction(*, replacement: str, incident_number: str = "", comment_id: int | None = None) -> None:
     """Tell the receivers of `redacted` that an incident's or a comment's words were deleted."""
     redacted.send(sender=Change, incident_number=incident_number, comment_id=comment_id, replacement=replacement)
+
+
+# An incident was merged into another (kwargs: duplicate, survivor). Sent inside the merge's
+# transaction: a receiver moves what it holds of the duplicate (social: its messages) along.
+incident_merged = Signal()
