@@ -27,12 +27,32 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from intelligence.candidates import grouping
 from intelligence.similarity import scorer
 
 SHARED_DATA = Path(
     os.environ.get("SERVICEDESK_SHARED_DATA", Path(__file__).resolve().parent.parent.parent / "shared" / "data")
 )
 DEFAULT_DATA = SHARED_DATA / "gitbugs-seamonkey"
+
+
+def same_fault_groups(folder: Path) -> dict[str, str]:
+    """Each report's group of the same fault: the duplicate links closed transitively, through
+    reports outside the corpus too (two reports closed as duplicates of a third are one fault)."""
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    with open(folder / "SeaMonkey_bugs-combined.csv", newline="", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            for other in (part.strip() for part in row["Duplicate id"].split(",")):
+                parent[find(other)] = find(row["Issue id"])
+    return {x: find(x) for x in parent}
 
 
 def read_reports(folder: Path) -> tuple[dict[str, dict], list[tuple[str, set[str]]]]:
@@ -148,10 +168,52 @@ def tune(reports, queries) -> None:
     print(f"best: title {best[2]} chars {best[3]} boost {best[4]} days {best[5]}: MRR {best[0]:.3f} R@5 {best[1]:.3f}")
 
 
+def candidate_precision(reports, folder: Path) -> None:
+    """Pair precision of problem candidates. The labels: reports the maintainers closed as
+    duplicates, closed transitively (`same_fault_groups`); a pair is right when both are in one
+    group. Over all 1,076 reports unlabelled pairs count as wrong (a floor: most reports were
+    never checked against each other); the closed world keeps only the reports that have a
+    labelled duplicate among the reports, where a pair across two groups is a real mistake."""
+    found, fulls = profiles(reports)
+    fault = same_fault_groups(folder)
+    ids = {report: n for n, report in enumerate(sorted(reports))}
+    by_id = {n: report for report, n in ids.items()}
+    members = Counter(fault[r] for r in reports if r in fault)
+    labelled_reports = {ids[r] for r in reports if r in fault and members[fault[r]] >= 2}
+
+    def same(a: int, b: int) -> bool:
+        ra, rb = by_id[a], by_id[b]
+        return ra in fault and rb in fault and fault[ra] == fault[rb]
+
+    edges = grouping.window_edges({ids[r]: p for r, p in found.items()}, {ids[r]: v for r, v in fulls.items()})
+    closed_edges = [(a, b, score) for a, b, score in edges if a in labelled_reports and b in labelled_reports]
+    true_pairs = sum(n * (n - 1) // 2 for n in members.values() if n >= 2)
+    print(
+        "pair threshold | all reports: linked pairs, right (a floor) | closed world of the"
+        f" {len(labelled_reports)} reports with a labelled duplicate: linked pairs, precision, recall;"
+        " groups of 3+, precision of their pairs"
+    )
+    for threshold in (0.2, 0.3, 0.4, 0.5, 0.6, 0.7):
+        above = [(a, b) for a, b, score in edges if score >= threshold]
+        right = sum(same(a, b) for a, b in above)
+        closed = [(a, b) for a, b, score in closed_edges if score >= threshold]
+        closed_right = sum(same(a, b) for a, b in closed)
+        found_groups = grouping.groups(closed_edges, threshold=threshold)
+        pairs = [(a, b) for group in found_groups for a in group for b in group if a < b]
+        good = sum(same(a, b) for a, b in pairs)
+        marker = "  <- shipped" if threshold == grouping.PAIR_THRESHOLD else ""
+        print(
+            f"  {threshold:.1f} | {len(above):5d}, {right / max(len(above), 1):5.1%} |"
+            f" {len(closed):3d}, {closed_right / max(len(closed), 1):5.1%}, {closed_right / true_pairs:5.1%};"
+            f" {len(found_groups):2d} groups, {len(pairs):3d} pairs, {good / max(len(pairs), 1):5.1%}{marker}"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--tune", action="store_true")
+    parser.add_argument("--candidates", action="store_true", help="pair precision of problem candidates")
     args = parser.parse_args()
     if not (args.data / "SeaMonkey_bugs.csv").exists():
         sys.exit(f"{args.data} is not there: it is the shared data (../shared/data/gitbugs-seamonkey).")
@@ -161,6 +223,8 @@ def main() -> None:
     print(f"shipped scorer : MRR {mrr:.3f}  recall@5 {recall:.3f}")
     mrr, recall = baseline(reports, queries)
     print(f"TF-IDF baseline: MRR {mrr:.3f}  recall@5 {recall:.3f}")
+    if args.candidates:
+        candidate_precision(reports, args.data)
     if args.tune:
         tune(reports, queries)
 

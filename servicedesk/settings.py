@@ -477,3 +477,12 @@ CELERY_BEAT_SCHEDULE["index-similar-incidents"] = {
     "task": "intelligence.similarity.tasks.index_pending",
     "schedule": 30.0,
 }
+# Problem candidates (intelligence.candidates): groups of similar incidents of this many recent
+# hours that no problem holds, looked for every PROBLEM_CANDIDATE_RUN_EVERY_SECONDS.
+PROBLEM_CANDIDATE_WINDOW_HOURS = env.int("PROBLEM_CANDIDATE_WINDOW_HOURS", default=48)
+PROBLEM_CANDIDATE_MAX_INCIDENTS = env.int("PROBLEM_CANDIDATE_MAX_INCIDENTS", default=5000)
+PROBLEM_CANDIDATE_RUN_EVERY_SECONDS = env.int("PROBLEM_CANDIDATE_RUN_EVERY_SECONDS", default=300)
+CELERY_BEAT_SCHEDULE["refresh-problem-candidates"] = {
+    "task": "intelligence.candidates.tasks.refresh_candidates",
+    "schedule": float(PROBLEM_CANDIDATE_RUN_EVERY_SECONDS),
+}

@@ -35,6 +35,7 @@ urlpatterns = [
     path("spikes/", include("intelligence.spikes.urls")),
     path("dashboards/", include("feedback.dashboards.urls")),
     path("intelligence/", include("intelligence.similarity.urls")),
+    path("problems/candidates/", include("intelligence.candidates.urls")),
     path("", include("accounts.urls")),
     path("", include("tickets.urls")),
 ]
