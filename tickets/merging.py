@@ -13,9 +13,7 @@ from django.utils import timezone
 
 from .access import is_agent
 from .models import OPEN_STATUSES, Comment, Event, EventKind, Incident, IncidentStatus
-from .signals import incident_merged
-from .webhooks.models import WebhookEventType
-from .webhooks.outbox import record_events
+from .signals import Change, announce_change, incident_merged
 
 
 def incident_merge(*, duplicate: Incident, survivor: Incident, actor: User, note: str = "") -> Incident:
@@ -83,5 +81,5 @@ def incident_merge(*, duplicate: Incident, survivor: Incident, actor: User, note
         survivor.updated_at = now
         survivor.save(update_fields=["updated_at"])
         incident_merged.send(sender=Incident, duplicate=duplicate, survivor=survivor)
-        record_events(event_type=WebhookEventType.INCIDENT_UPDATED, pks=[duplicate.pk, survivor.pk])
+        announce_change(change=Change.INCIDENT_UPDATED, pks=[duplicate.pk, survivor.pk])
     return survivor

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("intelligence", "0002_spikes"),
-        ("tickets", "0011_incident_duplicate_of"),
+        ("tickets", "0012_incident_duplicate_of"),
     ]
 
     operations = [

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("intelligence", "0003_similarity"),
-        ("tickets", "0011_incident_duplicate_of"),
+        ("tickets", "0012_incident_duplicate_of"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

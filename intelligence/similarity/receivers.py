@@ -1,31 +1,24 @@
-"""What the similar-incident index does when other apps write (connected in IntelligenceConfig.ready).
+"""What the similar-incident index does when tickets announces a change (connected in
+IntelligenceConfig.ready).
 
-Nothing is computed here: a task is enqueued once the write commits, so intake and the
+Nothing is computed here: a task is enqueued once the change commits, so intake and the
 console never wait for the index. Whatever is missed (a broker down) the sweep finds.
 """
 
 from django.db import transaction
-from django.db.models.signals import post_save
 from django.dispatch import receiver
 
-from social.signals import inbound_messages_stored
-from tickets.models import Incident
+from tickets.signals import Change, changed
 
-from .tasks import index_incidents, index_message_incidents
+from .tasks import index_incidents
 
-# Saves that touch none of these leave the vectors as they are (the sweep still notes them).
-INDEXED_FIELDS = frozenset({"title", "description", "created_at"})
-
-
-@receiver(post_save, sender=Incident, dispatch_uid="intelligence.similarity.incident_saved")
-def index_saved_incident(sender, instance: Incident, created: bool, update_fields=None, **kwargs) -> None:
-    if created or update_fields is None or INDEXED_FIELDS & set(update_fields):
-        incident_id = instance.pk
-        transaction.on_commit(lambda: index_incidents.delay([incident_id]), robust=True)
+# Incidents created or changed, one at a time or a whole intake batch at once. A change that
+# left the words alone costs the task one read.
+INDEXED_CHANGES = frozenset({Change.INCIDENT_CREATED, Change.INCIDENT_UPDATED})
 
 
-@receiver(inbound_messages_stored, dispatch_uid="intelligence.similarity.messages_stored")
-def index_message_incidents_on_commit(sender, message_ids: list[int], **kwargs) -> None:
-    ids = list(message_ids)
-    if ids:
-        transaction.on_commit(lambda: index_message_incidents.delay(ids), robust=True)
+@receiver(changed, dispatch_uid="intelligence.similarity.incidents_changed")
+def index_changed_incidents(sender, change: Change, pks: list[int], **kwargs) -> None:
+    if change in INDEXED_CHANGES and pks:
+        incident_ids = list(pks)
+        transaction.on_commit(lambda: index_incidents.delay(incident_ids), robust=True)

@@ -142,14 +142,3 @@ def text_similar(
     query = scorer.Profile(title_vector.as_dict(), full.as_dict(), _epoch_days(now))
     candidate_ids = _candidates(query_terms=scorer.posting_terms(full), exclude_id=None)
     return _rescore(query=query, candidate_ids=candidate_ids, scope=scope, limit=limit, now=now)
-
-
-def incident_ids_of_messages(*, message_ids: list[int]) -> list[int]:
-    """The incidents these social messages opened or joined."""
-    from social.models import SocialMessage
-
-    return list(
-        SocialMessage.objects.filter(pk__in=message_ids, incident__isnull=False)
-        .values_list("incident_id", flat=True)
-        .distinct()
-    )

@@ -13,15 +13,6 @@ def index_incidents(incident_ids: list[int]) -> int:
     return incidents_index(incident_ids=incident_ids)
 
 
-@shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
-def index_message_incidents(message_ids: list[int]) -> int:
-    """Social intake stored messages (and opened or joined incidents in bulk): index those."""
-    from .index import incidents_index
-    from .selectors import incident_ids_of_messages
-
-    return incidents_index(incident_ids=incident_ids_of_messages(message_ids=message_ids))
-
-
 @shared_task(ignore_result=True)
 def index_pending() -> int:
     """The sweep: whatever a lost task, a bulk write or a worker outage left unindexed."""

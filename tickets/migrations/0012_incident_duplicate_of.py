@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("tickets", "0010_incident_channel_from_the_channel_registry"),
+        ("tickets", "0011_webhooks_move_to_their_own_app"),
     ]
 
     operations = [
