@@ -51,6 +51,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
             "more_failed_events": len(failed_events) > FAILED_EVENTS_SHOWN,
             "may_replay": may_replay_events(request.user),
             "here": request.get_full_path(),
+            "platform_names": [platform.name for platform in platforms.registered()],
         },
     )
 
