@@ -242,6 +242,15 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Short broker timeouts (Celery's default connection timeout is 4 s, kombu retries on top): a
+# web request that publishes must not wait long on a broker that is down or hung.
+BROKER_CONNECT_TIMEOUT = env.float("BROKER_CONNECT_TIMEOUT", default=1.0)
+BROKER_SOCKET_TIMEOUT = env.float("BROKER_SOCKET_TIMEOUT", default=5.0)  # above kombu's 1 s BRPOP poll
+CELERY_BROKER_CONNECTION_TIMEOUT = BROKER_CONNECT_TIMEOUT
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": BROKER_CONNECT_TIMEOUT,
+    "socket_timeout": BROKER_SOCKET_TIMEOUT,
+}
 CELERY_TIMEZONE = TIME_ZONE
 
 # Rate limits (the API's per token, page writes per person, token guessing per address) count
@@ -431,6 +440,9 @@ SOCIAL_WEBHOOK_READ_TIMEOUT = env.float("SOCIAL_WEBHOOK_READ_TIMEOUT", default=5
 # Inbound events processed per transaction, and how long a pending event may wait before the
 # sweeper re-enqueues it (the broker lost its task, or Redis restarted).
 SOCIAL_BATCH_SIZE = env.int("SOCIAL_BATCH_SIZE", default=500)
+# After failing to publish (the broker is down), webhook intake stores events without trying
+# the broker again for this long; the sweeper enqueues them once it is back.
+SOCIAL_ENQUEUE_BACKOFF_SECONDS = env.float("SOCIAL_ENQUEUE_BACKOFF_SECONDS", default=5.0)
 # Inbound threads are spread over this many shards, each drained by one worker process at a
 # time: at least the number of worker processes; more only makes batches smaller.
 SOCIAL_SHARDS = env.int("SOCIAL_SHARDS", default=4)

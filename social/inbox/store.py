@@ -7,12 +7,16 @@ in the request.
 """
 
 import logging
+import time
 from collections.abc import Iterable
 from datetime import datetime
 
 import redis
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 from servicedesk.celery import app as celery_app
 
@@ -94,13 +98,44 @@ def _parent_shards(events: list[ParsedEvent]) -> dict[tuple[str, str], int]:
 
 
 def _enqueue_processing(shards: list[int]) -> None:
+    """Publish a drain of each shard (once per shard, see the flags below). With the broker
+    down, the delivery is answered as fast as ever: the events are stored, publishing is
+    tried once with short timeouts and no retries, then not again for
+    SOCIAL_ENQUEUE_BACKOFF_SECONDS; the sweeper (social.tasks.sweep_inbox) enqueues what
+    waits once the broker is back."""
+    global _broker_down_until
+    if time.monotonic() < _broker_down_until:
+        return
     for shard in shards:
-        if drain_flag_set(shard):
-            try:
-                tasks.process_inbox.delay(shard=shard)
-            except Exception:
-                drain_flag_clear(shard)  # the next delivery tries again
-                raise
+        try:
+            first = drain_flag_set(shard)
+        except redis.RedisError as error:
+            return _broker_unreachable(error, shards)
+        if not first:
+            continue
+        try:
+            # Retrying is the sweeper's job: a web request does not wait through kombu's policy.
+            tasks.process_inbox.apply_async(kwargs={"shard": shard}, retry=False)
+        except Exception as error:
+            drain_flag_clear(shard)  # the next delivery tries again
+            return _broker_unreachable(error, shards)
+    return None
+
+
+_broker_down_until = 0.0  # time.monotonic() until which intake does not try the broker
+
+
+def _broker_unreachable(error: Exception, shards: list[int]) -> None:
+    global _broker_down_until
+    backoff = settings.SOCIAL_ENQUEUE_BACKOFF_SECONDS
+    _broker_down_until = time.monotonic() + backoff
+    logger.warning(
+        "Broker unreachable (%s: %s): shards %s left to the sweeper; intake tries again in %s s",
+        type(error).__name__,
+        error,
+        shards,
+        backoff,
+    )
 
 
 # "A drain of this shard is queued": at hundreds of deliveries a second, publishing a task
@@ -121,19 +156,22 @@ def _flags():
     # The flags live in the broker's Redis: they describe its queue.
     url = _broker_url()
     if url not in _clients:
-        _clients[url] = redis.Redis.from_url(url, socket_timeout=1, socket_connect_timeout=1)
+        # One attempt, short timeouts: a web request must not wait on a Redis that is down.
+        _clients[url] = redis.Redis.from_url(
+            url,
+            socket_timeout=settings.BROKER_CONNECT_TIMEOUT,  # a SET: Redis answers in microseconds
+            socket_connect_timeout=settings.BROKER_CONNECT_TIMEOUT,
+            retry=Retry(NoBackoff(), 0),
+        )
     return _clients[url]
 
 
 def drain_flag_set(shard: int) -> bool:
-    """Set the shard's flag; True if it was not set (the caller publishes a task)."""
+    """Set the shard's flag; True if it was not set (the caller publishes a task).
+    `redis.RedisError` when the broker's Redis does not answer."""
     if not _broker_url().startswith("redis"):
         return True
-    try:
-        return bool(_flags().set(f"social:drain-queued:{shard}", 1, nx=True, ex=_FLAG_SECONDS))
-    except Exception:  # Redis down: publishing will fail too, and the sweeper picks the event up
-        logger.warning("Could not set the drain flag of shard %s", shard, exc_info=True)
-        return True
+    return bool(_flags().set(f"social:drain-queued:{shard}", 1, nx=True, ex=_FLAG_SECONDS))
 
 
 def drain_flag_clear(shard: int) -> None:
