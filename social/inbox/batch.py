@@ -325,7 +325,9 @@ class Batch:
         contact = identity.contact
         platform = platforms.get(parsed.channel).name
         title = title_from(parsed.text, fallback=f"Message from {contact.name} on {platform}")
-        description = parsed.text + (f"\n\n{parsed.url}" if parsed.url else "")
+        # The desk keeps 20,000 characters of a description, as pages and the API do; the message keeps it all.
+        text = parsed.text + (f"\n\n{parsed.url}" if parsed.url else "")
+        description = tickets.fitted_text(text, model=Incident, field="description")
         message = self._message(event, parsed, identity=identity, state=MessageState.NEW_INCIDENT)
         if follow_up_of is None:
             pending = _PendingIncident(
@@ -395,7 +397,7 @@ class Batch:
         message.edited_at = parsed.created_at or self.now
         if message.pk is None:  # new in this batch: nothing written yet
             if isinstance(ref.incident, _PendingIncident) and ref.incident.message is message:
-                ref.incident.draft.description = parsed.text
+                ref.incident.draft.description = parsed.text  # cut by incidents_create_bulk
             return
         message.save(update_fields=["text", "edited_at"])
         if message.state == MessageState.NEW_INCIDENT and message.incident_id:

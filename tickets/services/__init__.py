@@ -26,7 +26,7 @@ Callers import from `tickets.services`; the names below are the public surface.
 
 from .bulk import BULK_LIMIT, incidents_bulk_assign, incidents_bulk_transition
 from .comments import comment_create
-from .common import UNSET, Actor, priority_for, reserve_numbers
+from .common import UNSET, Actor, fitted_text, priority_for, reserve_numbers
 from .composites import incident_change, problem_change
 from .contacts import contact_create, contact_for_user, contact_merge
 from .incidents import (
@@ -72,6 +72,7 @@ __all__ = [
     "contact_create",
     "contact_for_user",
     "contact_merge",
+    "fitted_text",
     "incident_assign",
     "incident_change",
     "incident_create",

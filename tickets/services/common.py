@@ -108,3 +108,17 @@ def _require_agent(user: User | None, *, field: str) -> None:
 
 def _clean_text(value: str) -> str:
     return (value or "").strip()
+
+
+def fitted_text(value: str, *, model: type, field: str) -> str:
+    """`value`, trimmed, cut to what `model.field` keeps (its max_length), saying so at the end.
+
+    Pages and the API refuse longer text; text that comes from elsewhere (a social message of
+    100,000 characters) is cut instead, and the source keeps it whole. Django does not enforce
+    a TextField's max_length itself, so whoever stores such text calls this."""
+    value = _clean_text(value)
+    limit = model._meta.get_field(field).max_length
+    if limit is None or len(value) <= limit:
+        return value
+    mark = f"\n\n[… cut at {limit:,} characters]"
+    return value[: limit - len(mark)].rstrip() + mark

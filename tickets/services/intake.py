@@ -11,7 +11,7 @@ from servicedesk.db import bulk_insert
 from .. import sla
 from ..models import Channel, Comment, Contact, EventKind, Impact, Incident, SlaTarget, Urgency, Visibility
 from ..signals import Change, announce_change
-from .common import Actor, _clean_text, _event, priority_for, reserve_numbers
+from .common import Actor, _clean_text, _event, fitted_text, priority_for, reserve_numbers
 from .contacts import _surviving_contact
 
 
@@ -41,7 +41,7 @@ def incidents_create_bulk(*, drafts: list[IncidentDraft], actor: Actor = None) -
         incident = Incident(
             number="pending",
             title=_clean_text(draft.title)[:200],
-            description=_clean_text(draft.description),
+            description=fitted_text(draft.description, model=Incident, field="description"),
             channel=draft.channel,
             reporter=_surviving_contact(draft.reporter),
             priority=priority,
@@ -83,7 +83,7 @@ def comments_create_bulk(*, replies: list[tuple[Incident, Contact, str, datetime
     for incident, author, body, written_at in replies:
         comment = Comment(
             incident=incident,
-            body=_clean_text(body),
+            body=fitted_text(body, model=Comment, field="body"),
             visibility=Visibility.PUBLIC,
             author_contact=_surviving_contact(author),
             created_at=written_at or now,

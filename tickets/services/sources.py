@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from ..models import Comment, EventKind, Incident
 from ..signals import Change, announce_change, announce_redaction
-from .common import Actor, _clean_text, _event, _locked_incident
+from .common import Actor, _event, _locked_incident, fitted_text
 
 REDACTED_TEXT = "[deleted at the source]"
 
@@ -15,7 +15,7 @@ def incident_source_edited(*, incident: Incident, description: str, actor: Actor
     with transaction.atomic():
         incident = _locked_incident(incident)
         old = incident.description
-        incident.description = _clean_text(description)
+        incident.description = fitted_text(description, model=Incident, field="description")
         incident.updated_at = timezone.now()
         incident.save(update_fields=["description", "updated_at"])
         _event(
@@ -36,7 +36,7 @@ def comment_source_edited(*, comment: Comment, body: str, actor: Actor) -> Comme
     with transaction.atomic():
         comment = Comment.objects.select_for_update().get(pk=comment.pk)
         old = comment.body
-        comment.body = _clean_text(body)
+        comment.body = fitted_text(body, model=Comment, field="body")
         comment.save(update_fields=["body"])
         _event(
             kind=EventKind.SOURCE_EDIT,
