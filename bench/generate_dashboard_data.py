@@ -67,9 +67,11 @@ FROM (
 
 SCORE_SQL = """
 INSERT INTO feedback_sentimentscore (message_id, compound, positive, neutral, negative, scored_at, channel,
-    incident_id, created_at {extra_columns})
+    incident_id, created_at, score, label, model_version {extra_columns})
 SELECT id, compound, greatest(compound, 0), 1 - abs(compound), greatest(-compound, 0), created_at, channel,
-    incident_id, created_at {extra_values}
+    incident_id, created_at, compound,
+    CASE WHEN compound <= -0.05 THEN 'negative' WHEN compound >= 0.05 THEN 'positive' ELSE 'neutral' END,
+    'generated' {extra_values}
 FROM (
     SELECT id, channel, incident_id, created_at,
         round(((((hashtext(id::text)::bigint & 2147483647) %% 2000) / 1000.0 - 1.0) * 0.9 - 0.1)::numeric, 3)::float
@@ -93,7 +95,7 @@ def fill_messages(messages: int) -> None:
         extra_m, values_m = defaults_for(SocialMessage, message_named)
         score_named = {
             "message_id", "compound", "positive", "neutral", "negative", "scored_at", "channel", "incident_id",
-            "created_at",
+            "created_at", "score", "label", "model_version",
         }  # fmt: skip
         extra_s, values_s = defaults_for(SentimentScore, score_named)
 

@@ -7,14 +7,11 @@ from .models import SentimentScore
 
 @admin.register(SentimentScore)
 class SentimentScoreAdmin(admin.ModelAdmin):
-    list_display = ("message", "compound", "channel", "incident", "created_at", "scored_at")
-    list_filter = ("channel",)
-    list_select_related = ("message", "incident")
+    list_display = ("source", "label", "score", "channel", "incident", "created_at", "model_version", "scored_at")
+    list_filter = ("label", "source", "channel", "model_version")
+    list_select_related = ("incident",)
     date_hierarchy = "created_at"
-    raw_id_fields = ("message", "incident")
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).defer("message__raw", "message__text")
+    raw_id_fields = ("message", "comment", "incident")
 
     def has_add_permission(self, request, obj=None):
         return False

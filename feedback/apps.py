@@ -9,7 +9,11 @@ class FeedbackConfig(AppConfig):
         # Imported here, not at the top: they need every app's models, which are loaded only
         # once the registry is ready (Django's rule for AppConfig modules), not to dodge a cycle.
         from social.signals import inbound_messages_stored
+        from tickets.signals import changed
 
-        from .receivers import score_stored_messages
+        from .receivers import score_changed_tickets, score_stored_messages
 
         inbound_messages_stored.connect(score_stored_messages, dispatch_uid="feedback.score_stored_messages")
+        # What people write through tickets (portal, API, e-mail): tickets announces what it
+        # created, so it needs no knowledge of feedback.
+        changed.connect(score_changed_tickets, dispatch_uid="feedback.score_changed_tickets")

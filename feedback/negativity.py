@@ -1,21 +1,22 @@
-"""Which scored messages count as negative: the one place the dashboards, their rollups and
-their links to the messages ask.
+"""Which scored texts count as negative: the one place the dashboards, their rollups, their
+links to the messages and the spike detector ask.
 
-Today a score is negative when VADER's compound is at most -0.05 (the threshold of the VADER
-paper). When scores carry the sentiment model's own label, this becomes `label == "negative"`
-and nothing else changes.
+A score is negative when the sentiment model labelled it so (`SentimentScore.label`; see
+`feedback.sentiment`). Scores stored by VADER before the model were labelled by VADER's
+usual threshold (compound ≤ -0.05) until `sentiment_rescore` brings them to the model.
 """
 
 from django.db.models import Q
 
-NEGATIVE_COMPOUND_AT_MOST = -0.05
+from .models import SentimentLabel
 
 
 def negative_q(prefix: str = "") -> Q:
     """Condition on SentimentScore rows (or on rows reaching them through `prefix`, e.g.
     "sentiment__")."""
-    return Q(**{f"{prefix}compound__lte": NEGATIVE_COMPOUND_AT_MOST})
+    return Q(**{f"{prefix}label": SentimentLabel.NEGATIVE})
 
 
-def is_negative(compound: float) -> bool:
-    return compound <= NEGATIVE_COMPOUND_AT_MOST
+def is_negative(label: str) -> bool:
+    """Is a score's label negative (the same rule as `negative_q`, for rows in hand)?"""
+    return label == SentimentLabel.NEGATIVE

@@ -12,6 +12,16 @@ def score_messages(message_ids: list[int]) -> int:
 
 
 @shared_task
+def score_descriptions(incident_ids: list[int]) -> int:
+    return services.sentiment_score_descriptions(incident_ids=incident_ids)
+
+
+@shared_task
+def score_comments(comment_ids: list[int]) -> int:
+    return services.sentiment_score_comments(comment_ids=comment_ids)
+
+
+@shared_task
 def score_unscored() -> int:
     return services.sentiment_score_unscored()
 

@@ -88,7 +88,7 @@ def messages(request: HttpRequest) -> HttpResponse:
         "dashboards/messages.html",
         {
             "criteria": criteria,
-            "scores": [(score, is_negative(score.compound)) for score in page[:PAGE_SIZE]],
+            "scores": [(score, is_negative(score.label)) for score in page[:PAGE_SIZE]],
             "next_before": page[PAGE_SIZE - 1].pk if len(page) > PAGE_SIZE else None,
             "query": query.urlencode(),
         },

@@ -328,7 +328,7 @@ def message_days_recount(*, days: Iterable[date]) -> None:
                 agent=Coalesce("incident__assignee_id", Value(0)),
             )
             .order_by()
-            .annotate(messages=Count("pk"), negative=Count("pk", filter=negative_q()), sentiment_sum=Sum("compound"))
+            .annotate(messages=Count("pk"), negative=Count("pk", filter=negative_q()), sentiment_sum=Sum("score"))
         )
         for row in sums:
             rows[(day, row["service"], row["channel"], row["group"], row["agent"])] = {

@@ -7,6 +7,7 @@ from datetime import datetime
 from django.db.models import Count, F, Func, IntegerField, Q, QuerySet, Subquery
 from django.http import Http404
 
+from feedback.negativity import negative_q
 from social.models import Direction, SocialMessage
 
 from .models import AlertState, Metric, SpikeAlert
@@ -22,11 +23,11 @@ class SentimentConditions:
 
 def negative_message_conditions() -> SentimentConditions:
     """Is this inbound message negative? The one place that says so, as conditions on
-    `SocialMessage`. Today: VADER's compound score at or below -0.05 (`feedback`'s usual
-    threshold). When the sentiment model stores a label, point this function at it."""
+    `SocialMessage`: the sentiment model's label (`feedback.negativity`, one rule for the
+    dashboards and the spikes)."""
     return SentimentConditions(
         scored=Q(sentiment__isnull=False),
-        negative=Q(sentiment__compound__lte=-0.05),
+        negative=negative_q("sentiment__"),
     )
 
 

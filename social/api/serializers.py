@@ -31,6 +31,7 @@ class SocialMessageSerializer(serializers.ModelSerializer):
     author = serializers.SerializerMethodField()
     incident = serializers.SerializerMethodField()
     sentiment = serializers.SerializerMethodField()
+    sentiment_label = serializers.SerializerMethodField()
 
     class Meta:
         model = SocialMessage
@@ -49,6 +50,7 @@ class SocialMessageSerializer(serializers.ModelSerializer):
             "hidden",
             "created_at",
             "sentiment",
+            "sentiment_label",
             "url",
         ]
         extra_kwargs = {
@@ -80,12 +82,26 @@ class SocialMessageSerializer(serializers.ModelSerializer):
             "nullable": True,
             "minimum": -1,
             "maximum": 1,
-            "description": "VADER compound sentiment, -1 (most negative) to 1 (most positive); "
-            "null until scored, and for outbound messages.",
+            "description": "Sentiment, -1 (surely negative) to 1 (surely positive): the desk's sentiment "
+            "model's P(positive) - P(negative); null until scored, and for outbound messages.",
         }
     )
     def get_sentiment(self, message: SocialMessage) -> float | None:
         try:
-            return message.sentiment.compound
+            return message.sentiment.score
+        except ObjectDoesNotExist:
+            return None
+
+    @extend_schema_field(
+        {
+            "type": "string",
+            "nullable": True,
+            "enum": ["negative", "neutral", "positive", None],
+            "description": "The sentiment model's class of the message; null until scored, and for outbound messages.",
+        }
+    )
+    def get_sentiment_label(self, message: SocialMessage) -> str | None:
+        try:
+            return message.sentiment.label
         except ObjectDoesNotExist:
             return None

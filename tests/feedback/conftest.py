@@ -69,6 +69,9 @@ def desk(db):
         )
         SentimentScore.objects.create(
             message=message,
+            score=compound,
+            label="negative" if compound <= -0.05 else "positive" if compound >= 0.05 else "neutral",
+            model_version="test",
             compound=compound,
             positive=0,
             neutral=1,

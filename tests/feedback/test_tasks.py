@@ -8,7 +8,9 @@ from feedback.models import SentimentScore
 from feedback.tasks import score_messages, score_unscored
 from servicedesk.celery import app
 from social.signals import inbound_messages_stored
+from tickets import services as tickets
 
+from ..factories import IncidentFactory
 from ..social.factories import InboundMessageFactory
 
 pytestmark = pytest.mark.django_db
@@ -21,8 +23,8 @@ def test_stored_messages_are_scored_once_committed(django_capture_on_commit_call
     assert not SentimentScore.objects.exists()  # nothing before the commit
     assert len(callbacks) == 1
     callbacks[0]()  # the commit: the task runs (in-process in tests)
-    scores = dict(SentimentScore.objects.values_list("message_id", "compound"))
-    assert scores[messages[0].pk] < 0 < scores[messages[1].pk]
+    labels = dict(SentimentScore.objects.values_list("message_id", "label"))
+    assert labels == {messages[0].pk: "negative", messages[1].pk: "positive"}
 
 
 def test_an_empty_signal_enqueues_nothing(django_capture_on_commit_callbacks):
@@ -43,4 +45,34 @@ def test_the_sweep_is_scheduled_and_registered():
     entry = settings.CELERY_BEAT_SCHEDULE["score-unscored-messages"]
     assert entry["task"] == "feedback.tasks.score_unscored" == score_unscored.name
     app.loader.import_default_modules()
-    assert {"feedback.tasks.score_unscored", "feedback.tasks.score_messages"} <= set(app.tasks)
+    assert {
+        "feedback.tasks.score_unscored",
+        "feedback.tasks.score_messages",
+        "feedback.tasks.score_descriptions",
+        "feedback.tasks.score_comments",
+    } <= set(app.tasks)
+
+
+def test_an_incident_opened_on_the_portal_is_scored_once_committed(django_capture_on_commit_callbacks, contact):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        incident = tickets.incident_create(
+            reporter=contact, title="VPN", description="VPN down again, this is awful", channel="web", actor=None
+        )
+    assert not SentimentScore.objects.exists()
+    for callback in callbacks:
+        callback()
+    assert SentimentScore.objects.get(source="description").incident == incident
+
+
+def test_a_reporters_comment_is_scored_once_committed_and_an_update_enqueues_nothing(
+    django_capture_on_commit_callbacks, contact
+):
+    incident = IncidentFactory(reporter=contact, description="")
+    with django_capture_on_commit_callbacks(execute=True):
+        comment = tickets.comment_create(
+            incident=incident, author=contact, body="Thank you, all good now!", visibility="public"
+        )
+    assert SentimentScore.objects.get(comment=comment).label == "positive"
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        tickets.incident_update(incident=incident, actor=None, title="VPN down")
+    assert not [c for c in callbacks if "score" in getattr(c, "__qualname__", "")]

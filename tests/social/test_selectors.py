@@ -101,6 +101,9 @@ def test_the_api_list_joins_identity_score_and_incident_number():
     scored = InboundMessageFactory(incident=incident)
     SentimentScore.objects.create(
         message=scored,
+        score=-0.5,
+        label="negative",
+        model_version="test",
         compound=-0.5,
         positive=0.1,
         neutral=0.4,

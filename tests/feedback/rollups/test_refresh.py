@@ -90,8 +90,8 @@ def direct_message_counts(grain: str) -> dict[tuple, tuple[int, int, float]]:
         )
         row = expected[key(buckets.period_start(paris_day(score.created_at), grain), dims)]
         row[0] += 1
-        row[1] += int(score.compound <= -0.05)
-        row[2] += score.compound
+        row[1] += int(score.label == "negative")
+        row[2] += score.score
     return {k: (m, n, round(s, 6)) for k, (m, n, s) in expected.items()}
 
 
@@ -152,6 +152,9 @@ def test_changes_after_the_mark_are_rolled_up_incrementally(desk):
     message = InboundMessageFactory(incident=incidents[3], channel="twitter")
     SentimentScore.objects.create(
         message=message,
+        score=-0.6,
+        label="negative",
+        model_version="test",
         compound=-0.6,
         positive=0,
         neutral=0.5,

@@ -43,6 +43,9 @@ def add_messages(
     SentimentScore.objects.bulk_create(
         SentimentScore(
             message=message,
+            score=-0.6 if n < negative else 0.3,
+            label="negative" if n < negative else "positive",
+            model_version="test",
             compound=-0.6 if n < negative else 0.3,
             positive=0.0,
             neutral=1.0,

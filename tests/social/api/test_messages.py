@@ -33,6 +33,9 @@ def ids(response) -> list[int]:
 def score(message, compound: float) -> SentimentScore:
     return SentimentScore.objects.create(
         message=message,
+        score=compound,
+        label="negative" if compound <= -0.05 else "positive" if compound >= 0.05 else "neutral",
+        model_version="test",
         compound=compound,
         positive=0.1,
         neutral=0.8,
@@ -101,6 +104,7 @@ def test_an_inbound_message_with_its_incident_and_sentiment(as_agent, contact):
         "hidden": False,
         "created_at": message.created_at.isoformat().replace("+00:00", "Z"),
         "sentiment": -0.4767,
+        "sentiment_label": "negative",
         "url": "https://x.com/i/status/1850000000000000001",
     }
     assert as_agent.get(LIST).json()["results"] == [item]
@@ -113,7 +117,12 @@ def test_an_outbound_message_not_sent_and_unscored(as_agent):
     item = as_agent.get(detail(message)).json()
     assert item["external_id"] == "" and item["url"] == "" and item["incident"] is None
     assert item["author"] == {"name": "Desk", "handle": ""}
-    assert (item["state"], item["state_reason"], item["sentiment"]) == ("failed", "Rate limited", None)
+    assert (item["state"], item["state_reason"], item["sentiment"], item["sentiment_label"]) == (
+        "failed",
+        "Rate limited",
+        None,
+        None,
+    )
 
 
 def test_an_answer_is_authored_by_the_agent_not_by_the_person_it_answers(as_agent):

@@ -69,6 +69,9 @@ def desk(agent, customer, contact):
     scored = InboundMessageFactory(incident=theirs, text="<b>help</b> @desk")
     SentimentScore.objects.create(
         message=scored,
+        score=-0.5,
+        label="negative",
+        model_version="test",
         compound=-0.5,
         positive=0.0,
         neutral=0.5,
