@@ -16,6 +16,7 @@ class WebhookEventType(models.TextChoices):
     INCIDENT_UPDATED = "incident.updated", "Incident updated"
     COMMENT_CREATED = "comment.created", "Comment created"
     PROBLEM_UPDATED = "problem.updated", "Problem created or updated"
+    ALERT_RAISED = "alert.raised", "Spike alert raised"
 
 
 class WebhookSubscription(models.Model):

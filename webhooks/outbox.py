@@ -32,6 +32,7 @@ SNAPSHOTS: dict[str, Callable[[Iterable[int]], list[dict]]] = {
     WebhookEventType.INCIDENT_UPDATED: payloads.incident_payloads,
     WebhookEventType.COMMENT_CREATED: payloads.comment_payloads,
     WebhookEventType.PROBLEM_UPDATED: payloads.problem_payloads,
+    WebhookEventType.ALERT_RAISED: payloads.alert_payloads,
 }
 
 logger = logging.getLogger(__name__)

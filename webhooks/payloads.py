@@ -2,7 +2,8 @@
 
 Each loader takes the primary keys a service changed (one, or a whole batch) and reads them
 in one query, after the change was written, so a payload shows the state the change left.
-The shapes are the REST API's (`tickets.representations`).
+The shapes are the REST API's (`tickets.representations`); a spike alert's is
+`intelligence.spikes.representations`.
 """
 
 from collections.abc import Iterable
@@ -10,6 +11,8 @@ from typing import Any
 
 from django.db.models import Prefetch
 
+from intelligence.spikes.models import SpikeAlert
+from intelligence.spikes.representations import alert_representation
 from tickets.models import Comment, Incident, Problem
 from tickets.representations import comment_representation, incident_representation, problem_representation
 
@@ -51,3 +54,8 @@ def problem_payloads(pks: Iterable[int]) -> list[dict[str, Any]]:
         .order_by("id")
     )
     return [{"problem": problem_representation(problem)} for problem in problems]
+
+
+def alert_payloads(pks: Iterable[int]) -> list[dict[str, Any]]:
+    alerts = SpikeAlert.objects.select_related("service").filter(pk__in=list(pks)).order_by("id")
+    return [{"alert": alert_representation(alert)} for alert in alerts]

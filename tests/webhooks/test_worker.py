@@ -24,7 +24,11 @@ from .test_delivery import expected_signature
 
 # Committed for real, so another process sees the rows. The test needs none of the seed
 # data (roles, SLA targets) that an earlier live-server test's flush may have removed.
-pytestmark = [pytest.mark.redis, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.redis,
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),  # leave the reference data
+]
 
 
 @pytest.fixture
