@@ -82,3 +82,4 @@ class SentimentScore(models.Model):
 
 
 from .rollup_models import IncidentFact, IncidentRollup, MessageRollup, RollupCursor  # noqa: E402, F401
+from .surveys.models import Survey, SurveyAnswer, SurveySettings  # noqa: E402, F401

@@ -4,6 +4,7 @@ from celery import shared_task
 
 from . import services
 from .rollups.refresh import rollups_refresh
+from .surveys import services as surveys
 
 
 @shared_task
@@ -30,3 +31,11 @@ def score_unscored() -> int:
 def refresh_rollups() -> str:
     """Periodic: roll up what changed since the last run (idempotent; workers take turns)."""
     return str(rollups_refresh())
+
+
+@shared_task
+def schedule_and_send_surveys() -> str:
+    """Periodic: give recently resolved incidents their surveys, then ask those due."""
+    scheduled = surveys.surveys_schedule()
+    outcome = surveys.surveys_send_due()
+    return f"{scheduled} scheduled, {outcome.sent} sent, {outcome.skipped} skipped"

@@ -288,6 +288,8 @@ CELERY_BEAT_SCHEDULE = {
     "score-unscored-messages": {"task": "feedback.tasks.score_unscored", "schedule": 300.0},
     # The dashboards' rollups: what changed since the last run (feedback.rollups.refresh).
     "refresh-rollups": {"task": "feedback.tasks.refresh_rollups", "schedule": 60.0},
+    # Satisfaction surveys of resolved incidents: scheduled, then asked when due (feedback.surveys).
+    "schedule-and-send-surveys": {"task": "feedback.tasks.schedule_and_send_surveys", "schedule": 60.0},
 }
 
 # Service desk policy.
