@@ -32,6 +32,7 @@ run: $(VENV)/.installed
 	@export DEBUG=$${DEBUG:-true}; \
 	$(BIN)/python manage.py migrate --no-input && \
 	$(BIN)/python manage.py demo_data && \
+	$(BIN)/python manage.py demo_dashboards && \
 	trap 'kill $$(jobs -p) 2>/dev/null' EXIT INT TERM; \
 	if [ -n "$$CELERY_BROKER_URL" ]; then \
 		$(BIN)/celery -A servicedesk worker --loglevel=info --concurrency=2 & \

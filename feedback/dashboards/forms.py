@@ -11,6 +11,10 @@ from tickets.models import Channel
 from ..rollups.buckets import GRAIN_DAY, GRAIN_MONTH, GRAIN_WEEK, local_day
 from .figures import DIMENSIONS, Window
 
+# Windows ending outside these years are refused: three years of months back from year 1 or
+# a period after 9999 cannot be counted (nor has the desk any data there).
+EARLIEST_DAY = date(2000, 1, 1)
+LATEST_DAY = date(2200, 12, 31)
 GRAIN_CHOICES = [(GRAIN_DAY, "Days"), (GRAIN_WEEK, "Weeks"), (GRAIN_MONTH, "Months")]
 BY_CHOICES = [("service", "Service"), ("channel", "Channel"), ("group", "Assignment group"), ("agent", "Agent")]
 
@@ -47,6 +51,12 @@ class WindowForm(forms.Form):
         super().__init__(data, **kwargs)
         self.agent_scope = agent_scope
         self.is_valid()
+
+    def clean_until(self):
+        until = self.cleaned_data.get("until")
+        if until and not EARLIEST_DAY <= until <= LATEST_DAY:
+            raise forms.ValidationError("Out of the range the dashboards count.")
+        return until
 
     def value(self, name: str, default=None):
         value = self.cleaned_data.get(name) if name not in self.errors else None

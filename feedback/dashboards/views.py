@@ -76,7 +76,7 @@ SATISFACTION_TOTALS = [
 
 
 # The breakdown's columns (each beside its previous period): the figures a manager compares.
-BREAKDOWN_SERVICE_FIGURES = {"opened", "resolved", "response_met", "resolution_met", "backlog"}
+BREAKDOWN_SERVICE_FIGURES = {"opened", "resolved", "response_met", "resolution_met", "response_time"}
 
 
 def _hours(minutes):

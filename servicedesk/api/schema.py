@@ -32,8 +32,8 @@ class ServiceDeskAutoSchema(AutoSchema):
             codes += ["401", "403"]
         if self.method in ("POST", "PUT", "PATCH"):
             codes += ["400", "413", "415"]
-        elif self._is_list_view():
-            codes.append("400")  # a filter, ordering, page size or cursor it cannot use
+        elif self._is_list_view() or getattr(self.view, "validates_query", False):
+            codes.append("400")  # a filter, ordering, page size or cursor (or query parameter) it cannot use
         if "{" in self.path:
             codes.append("404")
         if self.method == "PATCH" and getattr(self.view, "etag_precondition", False):

@@ -35,6 +35,8 @@ OPERATIONS = {
     ("/api/v1/webhooks/{id}/", "patch"),
     ("/api/v1/webhooks/{id}/", "delete"),
     ("/api/v1/webhooks/{id}/deliveries/", "get"),
+    ("/api/v1/metrics/service/", "get"),
+    ("/api/v1/metrics/sentiment/", "get"),
     ("/api/v1/social/messages/", "get"),
     ("/api/v1/social/messages/{id}/", "get"),
     ("/api/v1/broadcasts/", "get"),
