@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import messages, views
+from . import messages, settings_views, views
 
 app_name = "dashboards"
 
@@ -9,4 +9,9 @@ urlpatterns = [
     path("satisfaction/", views.satisfaction, name="satisfaction"),
     path("service/", views.service, name="service"),
     path("messages/", messages.messages, name="messages"),
+    path("settings/", settings_views.settings_page, name="settings"),
+    path("settings/sla/", settings_views.sla_targets_save, name="settings_sla"),
+    path(
+        "settings/acknowledgements/<str:channel>/", settings_views.acknowledgement_save, name="settings_acknowledgement"
+    ),
 ]

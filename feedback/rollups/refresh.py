@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, F, Max, Min, Q, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -43,6 +43,7 @@ from .buckets import (
     next_period,
     period_start,
 )
+from .rebuild_sql import rebuild_in_sql
 
 INCIDENTS = "incidents"
 MESSAGES = "messages"
@@ -389,6 +390,10 @@ def rollups_rebuild(*, batch_size: int = 20_000, progress=None) -> RefreshResult
             cursor = _locked_cursor(source)
             cursor.high_water = now
             cursor.save()
+        if connection.vendor == "postgresql":
+            rebuild_in_sql(progress)
+            result.incidents_read = IncidentFact.objects.count()
+            return result
         IncidentFact.objects.all().delete()
     position = None
     while True:
