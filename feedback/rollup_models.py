@@ -16,6 +16,10 @@ from django.db import models
 from .rollups.buckets import DURATION_BINS, GRAINS
 
 GRAIN_CHOICES = [(grain, grain) for grain in GRAINS]
+# Beside each row of an agent, the rollups keep the sum over every agent under this id: the
+# dashboards' default views (not by agent) read those rows, a few per period instead of one
+# per agent, service, channel and group.
+ALL_AGENTS = -1
 DIMENSIONS = ("service_id", "channel", "group_id", "agent_id")
 
 
@@ -31,7 +35,8 @@ class RollupDimensions(models.Model):
         abstract = True
 
     # The unique key (grain, period, service, channel, group, agent) is also the index every
-    # dashboard reads through: a range of periods of one grain.
+    # dashboard reads through: a range of periods of one grain. An agent's own figures read
+    # theirs through (grain, agent, period).
 
 
 class IncidentFact(models.Model):
@@ -79,6 +84,7 @@ class IncidentRollup(RollupDimensions):
         constraints = [
             models.UniqueConstraint(fields=["grain", "period", *DIMENSIONS], name="incident_rollup_key"),
         ]
+        indexes = [models.Index(fields=["grain", "agent_id", "period"], name="incident_rollup_agent_idx")]
 
     def __str__(self):
         return f"incidents {self.grain} {self.period}"
@@ -112,6 +118,7 @@ class MessageRollup(RollupDimensions):
         constraints = [
             models.UniqueConstraint(fields=["grain", "period", *DIMENSIONS], name="message_rollup_key"),
         ]
+        indexes = [models.Index(fields=["grain", "agent_id", "period"], name="message_rollup_agent_idx")]
 
     def __str__(self):
         return f"messages {self.grain} {self.period}"

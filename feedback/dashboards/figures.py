@@ -12,6 +12,7 @@ from datetime import date
 from django.db.models import Q, QuerySet, Sum
 
 from ..rollup_models import (
+    ALL_AGENTS,
     INCIDENT_COUNTERS,
     MESSAGE_COUNTERS,
     RESOLUTION_BIN_FIELDS,
@@ -68,9 +69,17 @@ class Window:
     def period_end(self, start: date) -> date:
         return next_period(start, self.grain)
 
-    def filtered(self, model) -> QuerySet:
+    def filtered(self, model, *, by: str = "") -> QuerySet:
         rows = model.objects.filter(grain=self.grain, period__gte=self.previous_first, period__lt=self.end)
-        return rows.filter(**{DIMENSIONS[name]: value for name, value in self.filters.items()})
+        return rows.filter(self.dimensions_q(by=by))
+
+    def dimensions_q(self, *, by: str = "") -> Q:
+        """The filters, and which agent rows to read: one agent's, every agent's (to break
+        down by agent), or their sums (`ALL_AGENTS`) for everything else."""
+        condition = Q(**{DIMENSIONS[name]: value for name, value in self.filters.items()})
+        if "agent" not in self.filters:
+            condition &= Q(agent_id__gte=0) if by == "agent" else Q(agent_id=ALL_AGENTS)
+        return condition
 
 
 def _sums(counters: list[str], **extra) -> dict:
@@ -193,7 +202,7 @@ def _backlog_before(window: Window) -> int:
     month = period_start(window.previous_first, GRAIN_MONTH)
     rows = IncidentRollup.objects.filter(
         Q(grain=GRAIN_MONTH, period__lt=month) | Q(grain=GRAIN_DAY, period__gte=month, period__lt=window.previous_first)
-    ).filter(**{DIMENSIONS[name]: value for name, value in window.filters.items()})
+    ).filter(window.dimensions_q())
     sums = rows.aggregate(opened=Sum("opened"), exited=Sum("exited"))
     return (sums["opened"] or 0) - (sums["exited"] or 0)
 
@@ -259,7 +268,7 @@ def _breakdown(window: Window, model, counters: list[str], by: str, make) -> lis
         f"before_{name}": Sum(name, filter=before) for name in counters
     }
     rows = []
-    for row in window.filtered(model).values(column).order_by(column).annotate(**sums):
+    for row in window.filtered(model, by=by).values(column).order_by(column).annotate(**sums):
         current = make({name: row[f"now_{name}"] for name in counters})
         previous = make({name: row[f"before_{name}"] for name in counters})
         rows.append(BreakdownRow(row[column], current, previous))

@@ -16,7 +16,7 @@ from django.db import connection
 
 from ..models import SentimentScore
 from ..negativity import negative_q
-from ..rollup_models import INCIDENT_COUNTERS, MESSAGE_COUNTERS, RESOLUTION_BIN_FIELDS, RESPONSE_BIN_FIELDS
+from ..rollup_models import ALL_AGENTS, INCIDENT_COUNTERS, MESSAGE_COUNTERS, RESOLUTION_BIN_FIELDS, RESPONSE_BIN_FIELDS
 from .buckets import DURATION_BOUNDS_MINUTES, GRAIN_DAY, GRAIN_MONTH, GRAIN_WEEK
 
 DIMS = "service_id, channel, group_id, agent_id"
@@ -106,6 +106,16 @@ def _longer_periods_sql(table: str, counters: list[str], grain: str) -> str:
     )
 
 
+def _all_agents_sql(table: str, counters: list[str]) -> str:
+    sums = ", ".join(f"sum({name})" for name in counters)
+    return (
+        f"INSERT INTO {table} (grain, period, {DIMS}, {', '.join(counters)}) "
+        f"SELECT grain, period, service_id, channel, group_id, {ALL_AGENTS}, {sums} FROM {table} "
+        f"WHERE grain = '{GRAIN_DAY}' AND agent_id <> {ALL_AGENTS} "
+        "GROUP BY grain, period, service_id, channel, group_id"
+    )
+
+
 def rebuild_in_sql(progress=None) -> None:
     """Empty and refill the facts and the rollups (the caller holds the transaction)."""
     params = {"tz": settings.TIME_ZONE, "bounds": [float(b) for b in DURATION_BOUNDS_MINUTES]}
@@ -123,6 +133,8 @@ def rebuild_in_sql(progress=None) -> None:
             ("feedback_incidentrollup", INCIDENT_COUNTERS),
             ("feedback_messagerollup", MESSAGE_COUNTERS),
         ):
+            cursor.execute(_all_agents_sql(table, counters))
+            say(f"{cursor.rowcount:,} rows of days for all agents in {table}")
             for grain in (GRAIN_WEEK, GRAIN_MONTH):
                 cursor.execute(_longer_periods_sql(table, counters, grain))
                 say(f"{cursor.rowcount:,} rows of {grain}s in {table}")

@@ -23,6 +23,7 @@ from tickets.models import Incident, IncidentStatus
 from ..models import SentimentScore
 from ..negativity import negative_q
 from ..rollup_models import (
+    ALL_AGENTS,
     INCIDENT_COUNTERS,
     MESSAGE_COUNTERS,
     RESOLUTION_BIN_FIELDS,
@@ -309,7 +310,7 @@ def incident_days_recount(*, days: Iterable[date]) -> None:
             target = rows.setdefault(key, dict.fromkeys(INCIDENT_COUNTERS, 0))
             for name, value in row.items():
                 target[name] += value
-    _replace_periods(IncidentRollup, GRAIN_DAY, days, rows)
+    _replace_periods(IncidentRollup, GRAIN_DAY, days, _with_all_agents(rows))
     _recount_longer_periods(IncidentRollup, INCIDENT_COUNTERS, days)
 
 
@@ -335,8 +336,18 @@ def message_days_recount(*, days: Iterable[date]) -> None:
             rows[(day, row["service"], row["channel"], row["group"], row["agent"])] = {
                 name: row[name] for name in MESSAGE_COUNTERS
             }
-    _replace_periods(MessageRollup, GRAIN_DAY, days, rows)
+    _replace_periods(MessageRollup, GRAIN_DAY, days, _with_all_agents(rows))
     _recount_longer_periods(MessageRollup, MESSAGE_COUNTERS, days)
+
+
+def _with_all_agents(rows: dict[tuple, dict]) -> dict[tuple, dict]:
+    """`rows` and, per (day, service, channel, group), their sum over every agent."""
+    totals: dict[tuple, dict] = {}
+    for (day, service, channel, group, _agent), counts in rows.items():
+        total = totals.setdefault((day, service, channel, group, ALL_AGENTS), dict.fromkeys(counts, 0))
+        for name, value in counts.items():
+            total[name] += value
+    return rows | totals
 
 
 def _replace_periods(model, grain: str, periods: list[date], rows: dict[tuple, dict]) -> None:

@@ -11,7 +11,7 @@ from django.contrib.auth.models import User
 from django.db.models import Sum
 
 from feedback.models import SentimentScore
-from feedback.rollup_models import INCIDENT_COUNTERS, IncidentRollup, MessageRollup, RollupCursor
+from feedback.rollup_models import ALL_AGENTS, INCIDENT_COUNTERS, IncidentRollup, MessageRollup, RollupCursor
 from feedback.rollups import buckets
 from feedback.rollups.refresh import rollups_rebuild, rollups_refresh
 from tickets import services
@@ -68,9 +68,10 @@ def direct_incident_counts(grain: str) -> dict[tuple, Counter]:
     return {k: +v for k, v in expected.items()}
 
 
-def rolled_up_incident_counts(grain: str) -> dict[tuple, Counter]:
+def rolled_up_incident_counts(grain: str, *, all_agents: bool = False) -> dict[tuple, Counter]:
     rows = {}
-    for row in IncidentRollup.objects.filter(grain=grain).values():
+    agents = {"agent_id": ALL_AGENTS} if all_agents else {"agent_id__gte": 0}
+    for row in IncidentRollup.objects.filter(grain=grain, **agents).values():
         dims = (row["service_id"], row["channel"], row["group_id"], row["agent_id"])
         counts = +Counter({name: row[name] for name in INCIDENT_COUNTERS})
         if counts:
@@ -102,14 +103,27 @@ def rolled_up_message_counts(grain: str):
             r.negative,
             round(r.sentiment_sum, 6),
         )
-        for r in MessageRollup.objects.filter(grain=grain)
+        for r in MessageRollup.objects.filter(grain=grain, agent_id__gte=0)
     }
+
+
+def summed_over_agents(counts: dict[tuple, Counter]) -> dict[tuple, Counter]:
+    totals: dict[tuple, Counter] = defaultdict(Counter)
+    for (period, service, channel, group, _agent), row in counts.items():
+        totals[(period, service, channel, group, ALL_AGENTS)] += row
+    return dict(totals)
 
 
 def assert_rollups_match():
     for grain in buckets.GRAINS:
-        assert rolled_up_incident_counts(grain) == direct_incident_counts(grain), grain
+        direct = direct_incident_counts(grain)
+        assert rolled_up_incident_counts(grain) == direct, grain
+        # The rows every default view reads: the sums over the agents.
+        assert rolled_up_incident_counts(grain, all_agents=True) == summed_over_agents(direct), grain
         assert rolled_up_message_counts(grain) == direct_message_counts(grain), grain
+        assert MessageRollup.objects.filter(grain=grain, agent_id=ALL_AGENTS).aggregate(n=Sum("messages"))["n"] == sum(
+            m for m, _, _ in direct_message_counts(grain).values()
+        ), grain
 
 
 def test_a_rebuild_equals_a_direct_count_in_the_desks_days_weeks_and_months(desk):
@@ -118,7 +132,7 @@ def test_a_rebuild_equals_a_direct_count_in_the_desks_days_weeks_and_months(desk
     # 23:30 UTC on 2 November is 3 November in Paris.
     assert IncidentRollup.objects.filter(grain="day", period=date(2026, 11, 3), opened=1).exists()
     assert not IncidentRollup.objects.filter(grain="day", period=date(2026, 11, 2)).exists()
-    assert IncidentRollup.objects.filter(grain="month").aggregate(n=Sum("opened"))["n"] == 12
+    assert IncidentRollup.objects.filter(grain="month", agent_id=ALL_AGENTS).aggregate(n=Sum("opened"))["n"] == 12
     assert {r.period.weekday() for r in IncidentRollup.objects.filter(grain="week")} == {0}
 
 
