@@ -56,7 +56,9 @@ def scored_messages(
         anchor = Subquery(SentimentScore.objects.filter(pk=before).values("created_at")[:1])
         scores = scores.filter(Q(created_at__lt=anchor) | Q(created_at=anchor, pk__lt=before))
     return list(
-        scores.select_related("message", "incident").defer("message__raw").order_by("-created_at", "-pk")[:size]
+        scores.select_related("message", "comment", "incident")
+        .defer("message__raw")
+        .order_by("-created_at", "-pk")[:size]
     )
 
 

@@ -82,7 +82,7 @@ def _message_days_sql() -> tuple[str, list]:
     INSERT INTO feedback_messagerollup (grain, period, {DIMS}, messages, negative, sentiment_sum)
     SELECT '{GRAIN_DAY}', (s.created_at AT TIME ZONE %s)::date, coalesce(i.service_id, 0), s.channel,
         coalesce(i.assignment_group_id, 0), coalesce(i.assignee_id, 0),
-        count(*), count(*) FILTER (WHERE {negative_sql}), sum(s.compound)
+        count(*), count(*) FILTER (WHERE {negative_sql}), sum(s.score)
     FROM feedback_sentimentscore s LEFT JOIN tickets_incident i ON i.id = s.incident_id
     GROUP BY 2, 3, 4, 5, 6
     """

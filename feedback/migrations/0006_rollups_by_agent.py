@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("feedback", "0004_channels_from_the_platform_registry"),
+        ("feedback", "0005_sentiment_model_and_sources"),
     ]
 
     operations = [
