@@ -8,9 +8,13 @@ from django.conf import settings
 
 @shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
 def index_incidents(incident_ids: list[int]) -> int:
+    """Index the incidents, then record the known errors they match (both idempotent)."""
+    from ..known_errors.services import known_errors_match
     from .index import incidents_index
 
-    return incidents_index(incident_ids=incident_ids)
+    indexed = incidents_index(incident_ids=incident_ids)
+    known_errors_match(incident_ids=incident_ids)
+    return indexed
 
 
 @shared_task(ignore_result=True)
