@@ -4,12 +4,14 @@ table under each chart, exported as CSV. Every value carries the link to what it
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 from ..rollups.buckets import GRAIN_DAY, GRAIN_MONTH
 from .figures import Series
 from .links import period_links
 
 
+@lru_cache(maxsize=4096)
 def period_label(start: date, grain: str) -> str:
     if grain == GRAIN_DAY:
         return f"{start:%a} {start.day} {start:%b}"

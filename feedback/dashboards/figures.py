@@ -113,15 +113,16 @@ class ServiceFigures:
 
     @classmethod
     def of(cls, row: dict) -> "ServiceFigures":
+        """From summed counters; those `row` lacks (a breakdown sums only its own) are 0."""
         return cls(
-            opened=row["opened"] or 0,
-            exited=row["exited"] or 0,
-            resolved=row["resolved"] or 0,
-            responded=row["responded"] or 0,
-            response_breached=row["response_breached"] or 0,
-            resolution_breached=row["resolution_breached"] or 0,
-            response_bins=[row[name] or 0 for name in RESPONSE_BIN_FIELDS],
-            resolution_bins=[row[name] or 0 for name in RESOLUTION_BIN_FIELDS],
+            opened=row.get("opened") or 0,
+            exited=row.get("exited") or 0,
+            resolved=row.get("resolved") or 0,
+            responded=row.get("responded") or 0,
+            response_breached=row.get("response_breached") or 0,
+            resolution_breached=row.get("resolution_breached") or 0,
+            response_bins=[row.get(name) or 0 for name in RESPONSE_BIN_FIELDS],
+            resolution_bins=[row.get(name) or 0 for name in RESOLUTION_BIN_FIELDS],
         )
 
     @property
@@ -275,8 +276,13 @@ def _breakdown(window: Window, model, counters: list[str], by: str, make) -> lis
     return rows
 
 
+# What the service breakdown shows (opened, resolved, on time, first response times): the
+# counters it sums, not the resolution bins (half the sums of the query).
+BREAKDOWN_COUNTERS = [name for name in INCIDENT_COUNTERS if name not in RESOLUTION_BIN_FIELDS]
+
+
 def service_breakdown(window: Window, *, by: str) -> list[BreakdownRow]:
-    rows = _breakdown(window, IncidentRollup, INCIDENT_COUNTERS, by, ServiceFigures.of)
+    rows = _breakdown(window, IncidentRollup, BREAKDOWN_COUNTERS, by, ServiceFigures.of)
     return sorted(rows, key=lambda r: -r.current.opened)
 
 
