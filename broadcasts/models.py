@@ -111,6 +111,7 @@ class Broadcast(NeverDeletedModel):
     services = models.ManyToManyField(Service, blank=True, related_name="broadcasts")
     incident = models.ForeignKey(Incident, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     problem = models.ForeignKey(Problem, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    change = models.ForeignKey("Change", null=True, blank=True, on_delete=models.PROTECT, related_name="broadcasts")
     links = models.JSONField(default=list, blank=True)  # further URLs it points at
     scheduled_for = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -242,3 +243,68 @@ class BroadcastRecord(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionDenied("Broadcast records are never deleted.")
+
+
+# --- changes: the communication side of change management ------------------------------------
+
+
+class ChangeRisk(models.TextChoices):
+    LOW = "low", "Low"
+    MEDIUM = "medium", "Medium"
+    HIGH = "high", "High"
+
+
+class ChangeState(models.TextChoices):
+    PLANNED = "planned", "Planned"
+    IN_PROGRESS = "in_progress", "In progress"
+    COMPLETED = "completed", "Completed"
+    ROLLED_BACK = "rolled_back", "Rolled back"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+CHANGE_TRANSITIONS: dict[str, frozenset[str]] = {
+    ChangeState.PLANNED: frozenset({ChangeState.IN_PROGRESS, ChangeState.CANCELLED}),
+    ChangeState.IN_PROGRESS: frozenset({ChangeState.COMPLETED, ChangeState.ROLLED_BACK}),
+    ChangeState.COMPLETED: frozenset(),
+    ChangeState.ROLLED_BACK: frozenset(),
+    ChangeState.CANCELLED: frozenset(),
+}
+OPEN_CHANGE_STATES = (ChangeState.PLANNED, ChangeState.IN_PROGRESS)
+
+
+class Change(NeverDeletedModel):
+    """A light change record: what will change, on which services, when, how risky; shown
+    as maintenance on the status page and broadcast ahead and when done."""
+
+    title = models.CharField(max_length=200)
+    description = models.TextField(max_length=10000, blank=True)
+    services = models.ManyToManyField(Service, blank=True, related_name="changes")
+    planned_start = models.DateTimeField()
+    planned_end = models.DateTimeField()
+    risk = models.CharField(max_length=8, choices=ChangeRisk.choices, default=ChangeRisk.LOW)
+    state = models.CharField(max_length=16, choices=ChangeState.choices, default=ChangeState.PLANNED)
+    incidents = models.ManyToManyField(Incident, blank=True, related_name="+")
+    problems = models.ManyToManyField(Problem, blank=True, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["planned_start", "id"]
+        indexes = [models.Index(fields=["state", "planned_start"], name="change_state_start_idx")]
+        constraints = [
+            models.CheckConstraint(condition=Q(state__in=ChangeState.values), name="change_state_valid"),
+            models.CheckConstraint(condition=Q(planned_end__gt=models.F("planned_start")), name="change_window_valid"),
+        ]
+
+    def __str__(self):
+        return f"CHG{self.pk or 0:07d} {self.title}"
+
+    @property
+    def number(self) -> str:
+        return f"CHG{self.pk:07d}"
+
+    def allowed_transitions(self) -> list[str]:
+        return [s for s in ChangeState.values if s in CHANGE_TRANSITIONS[self.state]]

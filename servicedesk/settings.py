@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "webhooks",
     "accounts",
     "broadcasts",  # the desk speaking first: broadcasts under a policy, with records
+    "status",  # the public status page, its feeds and e-mail subscriptions
     "axes",  # lockout after repeated failed logins (accounts.lockout)
     "csp",  # the Content-Security-Policy header (CONTENT_SECURITY_POLICY)
 ]
@@ -475,6 +476,13 @@ SPIKE_ALERT_EMAIL = env.bool("SPIKE_ALERT_EMAIL", default=False)
 SPIKE_ALERT_BASE_URL = env.str("SPIKE_ALERT_BASE_URL", default="http://127.0.0.1:8000")
 # Broadcasts: scheduled ones published when due; posts whose "sent" signal was lost.
 CELERY_BEAT_SCHEDULE["publish-due-broadcasts"] = {"task": "broadcasts.tasks.publish_due_broadcasts", "schedule": 60.0}
+# The status page: states recorded (and subscribers mailed) on every change, and this sweep.
+CELERY_BEAT_SCHEDULE["record-service-states"] = {"task": "status.tasks.record_state_changes", "schedule": 30.0}
+# How long the public status page and its feeds are served from the cache (a state change
+# renders them afresh at once).
+STATUS_CACHE_SECONDS = env.int("STATUS_CACHE_SECONDS", default=15)
+# The address the status e-mails link to (their confirm and unsubscribe links).
+STATUS_BASE_URL = env.str("STATUS_BASE_URL", default="http://127.0.0.1:8000")
 CELERY_BEAT_SCHEDULE["detect-spikes"] = {
     "task": "intelligence.spikes.tasks.detect_spikes",
     "schedule": float(SPIKE_RUN_EVERY_SECONDS),

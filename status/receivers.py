@@ -1,0 +1,10 @@
+"""Incidents, problems or changes changed: the services' states may have (on commit)."""
+
+from django.db import transaction
+
+from .tasks import record_state_changes
+
+
+def tickets_changed(sender, **kwargs) -> None:
+    # Once per transaction's announcement (an intake batch announces once): five queries.
+    transaction.on_commit(record_state_changes.delay, robust=True)

@@ -1,0 +1,108 @@
+"""What the public status page shows, all of it public: states, public updates (the desk's
+published broadcasts on the status page), maintenance, the 90-day history, public known errors."""
+
+from collections import defaultdict
+from datetime import date, datetime, timedelta
+
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from broadcasts.models import STATUS_CHANNEL, Broadcast, BroadcastKind, BroadcastState, PostState
+from tickets.models import Service
+
+from .models import GRAVITY, PublicKnownError, ServiceState, StateChange
+from .state import service_states, upcoming_changes
+
+HISTORY_DAYS = 90
+
+
+def public_broadcasts(*, since: datetime | None = None, service: Service | None = None, limit: int = 50):
+    """Published broadcasts that went to the status page, newest first, with their services."""
+    broadcasts = Broadcast.objects.filter(
+        state=BroadcastState.PUBLISHED, posts__channel=STATUS_CHANNEL, posts__state=PostState.PUBLISHED
+    )
+    if since is not None:
+        broadcasts = broadcasts.filter(published_at__gte=since)
+    if service is not None:
+        broadcasts = broadcasts.filter(services=service)
+    return list(
+        broadcasts.prefetch_related(Prefetch("services", queryset=Service.objects.only("id", "name")))
+        .only("id", "kind", "title", "text", "links", "published_at", "incident_id", "change_id")
+        .order_by("-published_at", "-id")[:limit]
+    )
+
+
+def current_incidents(broadcasts: list[Broadcast]) -> list[dict]:
+    """Outages told on the status page and not yet told resolved: each with its updates
+    (broadcasts about the same incident, or the same services, newest first)."""
+    threads: dict[str, list[Broadcast]] = defaultdict(list)
+    for broadcast in broadcasts:
+        key = f"incident:{broadcast.incident_id}" if broadcast.incident_id else f"broadcast:{broadcast.pk}"
+        threads[key].append(broadcast)
+    current = []
+    for updates in threads.values():
+        newest = updates[0]
+        if newest.kind == BroadcastKind.OUTAGE:
+            current.append({"title": updates[-1].title, "updates": updates, "since": updates[-1].published_at})
+    return current
+
+
+def history(*, now: datetime | None = None, days: int = HISTORY_DAYS) -> dict[int, list[dict]]:
+    """Per service, the worst state of each of the last `days` days (oldest first), from
+    the recorded state changes. Two queries."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    first = today - timedelta(days=days - 1)
+    start = timezone.make_aware(datetime.combine(first, datetime.min.time()))
+    rows = list(StateChange.objects.filter(at__gte=start).order_by("at", "id").values("service_id", "state", "at"))
+    before = {
+        row["service_id"]: row["state"]
+        for row in StateChange.objects.filter(at__lt=start).order_by("at", "id").values("service_id", "state")
+    }
+    by_service: dict[int, list[dict]] = defaultdict(list)
+    for row in rows:
+        by_service[row["service_id"]].append(row)
+    result = {}
+    for service_id in set(by_service) | set(before):
+        worst: dict[date, str] = {}
+        state = before.get(service_id, ServiceState.OPERATIONAL)
+        changes = by_service.get(service_id, [])
+        index = 0
+        for offset in range(days):
+            day = first + timedelta(days=offset)
+            day_worst = state
+            while index < len(changes) and timezone.localdate(changes[index]["at"]) <= day:
+                state = changes[index]["state"]
+                if GRAVITY[state] > GRAVITY[day_worst]:
+                    day_worst = state
+                index += 1
+            worst[day] = day_worst
+        result[service_id] = [{"day": day, "state": s} for day, s in worst.items()]
+    return result
+
+
+def page_context(*, now: datetime | None = None) -> dict:
+    now = now or timezone.now()
+    states = service_states(now=now)
+    recent = public_broadcasts(since=now - timedelta(days=HISTORY_DAYS), limit=200)
+    days = history(now=now)
+    blank = [
+        {"day": timezone.localdate(now) - timedelta(days=HISTORY_DAYS - 1 - i), "state": "operational"}
+        for i in range(HISTORY_DAYS)
+    ]
+    rows = [{"status": s, "history": days.get(s.service.pk, blank)} for s in states]
+    worst = max((s.state for s in states), key=GRAVITY.__getitem__, default=ServiceState.OPERATIONAL)
+    return {
+        "rows": rows,
+        "overall": worst,
+        "overall_label": ServiceState(worst).label,
+        "current": current_incidents(recent),
+        "maintenance": upcoming_changes(now=now),
+        "recent": recent[:30],
+        "known_errors": list(
+            PublicKnownError.objects.filter(published=True)
+            .select_related("problem__service")
+            .order_by("-updated_at")[:20]
+        ),
+        "generated_at": now,
+    }

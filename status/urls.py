@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import views
+
+app_name = "status"
+
+urlpatterns = [
+    path("", views.status_page, name="page"),
+    path("feed/", views.feed, name="feed"),
+    path("feed/<int:service_id>/", views.service_feed, name="service_feed"),
+    path("maintenance.ics", views.maintenance_ics, name="maintenance_ics"),
+    path("subscribe/", views.subscribe, name="subscribe"),
+    path("confirm/<str:token>/", views.confirm, name="confirm"),
+    path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+]

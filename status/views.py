@@ -1,0 +1,115 @@
+"""The public status page and its feeds: no login, nothing private, cached.
+
+Pages are rendered once per version (bumped whenever a state is recorded or a broadcast
+published) and kept in the cache for STATUS_CACHE_SECONDS, so a crowd reading the page
+during an outage costs one render, not one each."""
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
+
+from broadcasts.models import Change, ChangeState
+from tickets.models import Service
+
+from . import feeds, services
+from .selectors import page_context
+from .state import upcoming_changes
+
+
+def _cached(key: str, build, content_type: str) -> HttpResponse:
+    version = cache.get(services.PAGE_VERSION_KEY, 0)
+    cache_key = f"status:{key}:{version}"
+    body = cache.get(cache_key)
+    if body is None:
+        body = build()
+        cache.set(cache_key, body, settings.STATUS_CACHE_SECONDS)
+    response = HttpResponse(body, content_type=content_type)
+    response["Cache-Control"] = f"public, max-age={settings.STATUS_CACHE_SECONDS}"
+    return response
+
+
+def status_page(request: HttpRequest) -> HttpResponse:
+    def build() -> str:
+        context = page_context()
+        context["services"] = [row["status"].service for row in context["rows"]]
+        return render_to_string("status/page.html", context)
+
+    return _cached("page", build, "text/html; charset=utf-8")
+
+
+def feed(request: HttpRequest) -> HttpResponse:
+    return _cached(
+        "feed",
+        lambda: feeds.atom(service=None, feed_url=reverse("status:feed"), page_url=reverse("status:page")),
+        "application/atom+xml; charset=utf-8",
+    )
+
+
+def service_feed(request: HttpRequest, service_id: int) -> HttpResponse:
+    service = get_object_or_404(Service, pk=service_id, active=True)
+    return _cached(
+        f"feed-{service.pk}",
+        lambda: feeds.atom(
+            service=service, feed_url=reverse("status:service_feed", args=[service.pk]), page_url=reverse("status:page")
+        ),
+        "application/atom+xml; charset=utf-8",
+    )
+
+
+def maintenance_ics(request: HttpRequest) -> HttpResponse:
+    def build() -> bytes:
+        since = timezone.now() - timezone.timedelta(days=30)
+        changes = list(
+            Change.objects.filter(planned_end__gte=since)
+            .exclude(state=ChangeState.ROLLED_BACK)
+            .prefetch_related("services")
+            .order_by("planned_start")[:500]
+        )
+        return feeds.maintenance_calendar(changes=changes or upcoming_changes(), page_url=reverse("status:page"))
+
+    return _cached("ics", build, "text/calendar; charset=utf-8")
+
+
+@csrf_exempt  # the cached public page carries no token; subscribing only sends a confirmation
+@require_POST
+def subscribe(request: HttpRequest) -> HttpResponse:
+    service = None
+    if request.POST.get("service"):
+        service = Service.objects.filter(pk=request.POST["service"], active=True).first()
+    try:
+        services.subscription_request(email=request.POST.get("email", ""), service=service)
+    except ValidationError as error:
+        return render(
+            request, "status/message.html", {"title": "Not subscribed", "text": error.messages[0]}, status=400
+        )
+    text = "We sent you an e-mail: follow its link to confirm. Nothing is sent until you do."
+    return render(request, "status/message.html", {"title": "Check your e-mail", "text": text})
+
+
+def confirm(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        subscriber = services.subscription_confirm(token=token)
+    except ValidationError as error:
+        return render(request, "status/message.html", {"title": "Not confirmed", "text": error.messages[0]}, status=400)
+    what = subscriber.service.name if subscriber.service else "every service"
+    text = f"You will get an e-mail when the state of {what} changes. Each one has a link to stop them."
+    return render(request, "status/message.html", {"title": "Subscribed", "text": text})
+
+
+@csrf_exempt  # RFC 8058 one-click: the mail client POSTs with no cookie and no token
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    if request.method == "GET":  # a link scanner's GET must not unsubscribe anyone
+        return render(request, "status/unsubscribe.html", {"token": token})
+    try:
+        services.unsubscribe(token=token)
+    except ValidationError as error:
+        return render(request, "status/message.html", {"title": "Not found", "text": error.messages[0]}, status=400)
+    return render(request, "status/message.html", {"title": "Unsubscribed", "text": "You will get no more e-mails."})
