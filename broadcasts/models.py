@@ -102,6 +102,9 @@ class BroadcastState(models.TextChoices):
     WITHDRAWN = "withdrawn", "Withdrawn"
 
 
+EDITABLE_STATES = (BroadcastState.DRAFT, BroadcastState.REJECTED)
+
+
 class Broadcast(NeverDeletedModel):
     kind = models.CharField(max_length=16, choices=BroadcastKind.choices)
     title = models.CharField(max_length=200)

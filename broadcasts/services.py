@@ -11,27 +11,34 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from django.contrib.auth.models import User
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.dispatch import Signal
 from django.utils import timezone
 
 from tickets.models import Incident, Problem, Service
 
 from . import policy, tasks
 from .models import (
+    EDITABLE_STATES,
     STATUS_CHANNEL,
     Approval,
     Broadcast,
     BroadcastKind,
+    BroadcastPolicy,
     BroadcastRecord,
     BroadcastState,
+    Change,
     Decision,
     RecordKind,
     channel_choices,
 )
 
-EDITABLE = (BroadcastState.DRAFT, BroadcastState.REJECTED)
+EDITABLE = EDITABLE_STATES
+
+# A broadcast was published (kwargs: broadcast_id), sent on commit: the status page shows it.
+broadcast_published = Signal()
 
 
 def _clean_channels(channels: Iterable[str]) -> list[str]:
@@ -84,6 +91,7 @@ def broadcast_create(
     services: Iterable[Service] = (),
     incident: Incident | None = None,
     problem: Problem | None = None,
+    change: Change | None = None,
     links: Iterable[str] = (),
     scheduled_for: datetime | None = None,
 ) -> Broadcast:
@@ -100,6 +108,7 @@ def broadcast_create(
             channels=channels,
             incident=incident,
             problem=problem,
+            change=change,
             links=links,
             scheduled_for=scheduled_for,
             created_by=by,
@@ -289,6 +298,10 @@ def broadcast_publish(*, broadcast_id: int, now: datetime | None = None) -> Broa
         broadcast.save(update_fields=["state", "published_at", "updated_at"])
         _record(broadcast, RecordKind.PUBLISHED, actor=None, now=now, text=broadcast.text)
         posts_create(broadcast=broadcast, now=now)
+        published_id = broadcast.pk
+        transaction.on_commit(
+            lambda: broadcast_published.send(sender=Broadcast, broadcast_id=published_id), robust=True
+        )
     return broadcast
 
 
@@ -304,6 +317,30 @@ def broadcasts_publish_due(*, now: datetime | None = None) -> int:
     for broadcast_id in due:
         broadcast_publish(broadcast_id=broadcast_id, now=now)
     return len(due)
+
+
+def policy_update(*, rule: BroadcastPolicy, by: User, **fields) -> BroadcastPolicy:
+    """A manager changes a rule of the policy (the managers' page; the admin edits the rows)."""
+    if not by.has_perm("broadcasts.change_broadcastpolicy"):
+        raise PermissionDenied("Only managers may change the broadcast policy.")
+    allowed = {
+        "drafter_roles",
+        "approver_roles",
+        "approval_mode",
+        "approvals_needed",
+        "drafter_may_approve",
+        "banned_phrases",
+        "required_hashtags",
+        "max_length",
+    }
+    unknown = set(fields) - allowed
+    if unknown:
+        raise ValidationError(f"Not a field of the policy: {', '.join(sorted(unknown))}.")
+    for name, value in fields.items():
+        setattr(rule, name, value)
+    rule.full_clean()
+    rule.save()
+    return rule
 
 
 __all__ = [

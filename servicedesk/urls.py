@@ -34,6 +34,7 @@ urlpatterns = [
     re_path(r"^api/", api_not_found),
     path("social/", include("social.urls")),
     path("status/", include("status.urls")),
+    path("broadcasts/", include("broadcasts.urls")),
     path("spikes/", include("intelligence.spikes.urls")),
     path("dashboards/", include("feedback.dashboards.urls")),
     path("intelligence/", include("intelligence.similarity.urls")),

@@ -10,9 +10,13 @@ class StatusConfig(AppConfig):
 
     def ready(self):
         from broadcasts.changes import changes_moved
-        from tickets.signals import changed
+        from broadcasts.services import broadcast_published
+        from tickets.signals import changed, demo_data_loaded
 
-        from . import receivers
+        from . import demo, receivers
 
+        demo_data_loaded.connect(demo.load, dispatch_uid="status.demo")
         changed.connect(receivers.tickets_changed, dispatch_uid="status.tickets_changed")
         changes_moved.connect(receivers.tickets_changed, dispatch_uid="status.changes_moved")
+        changes_moved.connect(receivers.page_stale, dispatch_uid="status.changes_moved_page")
+        broadcast_published.connect(receivers.page_stale, dispatch_uid="status.broadcast_published")

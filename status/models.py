@@ -87,7 +87,9 @@ class Subscriber(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["email", "service"], name="subscriber_once", nulls_distinct=False)
+            # Once per service, and once for every service (NULLs are not equal to each other).
+            models.UniqueConstraint(fields=["email", "service"], name="subscriber_once"),
+            models.UniqueConstraint(fields=["email"], condition=Q(service__isnull=True), name="subscriber_once_all"),
         ]
         indexes = [
             models.Index(fields=["service"], name="subscriber_confirmed_idx", condition=Q(confirmed_at__isnull=False))

@@ -8,3 +8,10 @@ from .tasks import record_state_changes
 def tickets_changed(sender, **kwargs) -> None:
     # Once per transaction's announcement (an intake batch announces once): five queries.
     transaction.on_commit(record_state_changes.delay, robust=True)
+
+
+def page_stale(sender, **kwargs) -> None:
+    """A broadcast published, a change planned or moved: the cached page shows it at once."""
+    from .services import page_changed
+
+    transaction.on_commit(page_changed, robust=True)

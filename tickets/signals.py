@@ -23,6 +23,10 @@ changed = Signal()
 # "" when it is a comment; comment_id, None when it is an incident; replacement).
 redacted = Signal()
 
+# `manage.py demo_data` made the desk's demo people and services (kwargs: users, a dict by
+# username; services, a dict by name): other apps add their own demo to it.
+demo_data_loaded = Signal()
+
 
 class Change(StrEnum):
     """What changed, as the outside world names it (the outgoing webhooks' event types)."""

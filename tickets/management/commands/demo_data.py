@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from tickets import services
 from tickets.models import Category, Channel, Contact, Incident, IncidentStatus, Problem, Service, SupportGroup
+from tickets.signals import demo_data_loaded
 
 LOGINS_WARNING = "demo passwords: change them or delete these users before going live"
 
@@ -76,6 +77,7 @@ class Command(BaseCommand):
         contacts += [Contact.objects.get_or_create(name=name, user=None)[0] for name in SOCIAL_REPORTERS]
         created = self._incidents(users, contacts, services_by_name)
         self._problems(users, services_by_name)
+        demo_data_loaded.send(sender=self.__class__, users=users, services=services_by_name)
         self._print_logins(created)
 
     def _people(self) -> dict[str, User]:

@@ -1,0 +1,109 @@
+"""The status page's part of `manage.py demo_data` (idempotent): a history of 90 days with
+two past outages told in broadcasts, a scheduled change, a published maintenance broadcast,
+and the VPN known error in public words."""
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from broadcasts import services as broadcasts
+from broadcasts.changes import change_create
+from broadcasts.models import Broadcast, Change
+from tickets.models import Problem
+
+from .models import PublicKnownError, ServiceState, StateChange
+from .services import page_changed, state_changes_record
+
+
+def load(sender, *, users: dict, services: dict, **kwargs) -> None:
+    agent, manager = users["agent"], users["manager"]
+    now = timezone.now()
+    if not StateChange.objects.exists():
+        past = [
+            (services["Email"], now - timedelta(days=23, hours=3), timedelta(hours=3), ServiceState.MAJOR_OUTAGE),
+            (services["VPN"], now - timedelta(days=51), timedelta(hours=20), ServiceState.DEGRADED),
+            (services["Wi-Fi"], now - timedelta(days=8, hours=5), timedelta(hours=2), ServiceState.PARTIAL_OUTAGE),
+        ]
+        for service, start, length, state in past:
+            StateChange.objects.create(
+                service=service, state=state, previous="operational", at=start, notified_at=start
+            )
+            StateChange.objects.create(
+                service=service, state="operational", previous=state, at=start + length, notified_at=start + length
+            )
+    if not Broadcast.objects.exists():
+        _published(
+            agent,
+            manager,
+            kind="outage",
+            title="Email is down",
+            text="Email cannot be sent or received. We are on it and will update here within 30 minutes.",
+            services=[services["Email"]],
+            at=now - timedelta(days=23, hours=3),
+        )
+        _published(
+            agent,
+            manager,
+            kind="resolved",
+            title="Email is back",
+            text="Email works again; messages sent during the outage are being delivered now.",
+            services=[services["Email"]],
+            at=now - timedelta(days=23),
+        )
+        _published(
+            agent,
+            manager,
+            kind="maintenance",
+            title="Wi-Fi upgrade on Saturday",
+            text="On Saturday from 08:00 to 10:00 the Wi-Fi in all offices is upgraded and will drop for a few "
+            "minutes at a time. #ITStatus",
+            services=[services["Wi-Fi"]],
+            at=now - timedelta(hours=2),
+        )
+    if not Change.objects.exists():
+        start = (now + timedelta(days=3)).replace(hour=20, minute=0, second=0, microsecond=0)
+        change = change_create(
+            by=agent,
+            title="Email server upgrade",
+            description="The mail servers move to the new version; mail is queued, not lost.",
+            planned_start=start,
+            planned_end=start + timedelta(hours=2),
+            risk="medium",
+            services=[services["Email"]],
+        )
+        announcement = broadcasts.broadcast_create(
+            by=agent,
+            kind="maintenance",
+            title="Email upgrade",
+            text=f"Email will be unavailable on {start:%A %d %B} from {start:%H:%M} to "
+            f"{start + timedelta(hours=2):%H:%M} UTC while the servers are upgraded. #ITStatus",
+            channels=["twitter", "facebook", "status"],
+            services=[services["Email"]],
+            change=change,
+            scheduled_for=start - timedelta(days=1),
+        )
+        # Approved, and published on X, Facebook and here the day before.
+        broadcasts.broadcast_submit(broadcast=announcement, by=agent)
+        broadcasts.broadcast_approve(broadcast=announcement, by=manager)
+    vpn_problem = Problem.objects.filter(title="VPN concentrator drops sessions under load").first()
+    if vpn_problem is not None:
+        PublicKnownError.objects.get_or_create(
+            problem=vpn_problem,
+            defaults={
+                "title": "VPN disconnects during busy hours",
+                "description": "At busy times the VPN may disconnect. We are replacing the equipment at fault.",
+                "workaround": "Reconnect, or choose the backup gateway vpn2.example.com in the VPN client.",
+            },
+        )
+    state_changes_record()
+    page_changed()
+
+
+def _published(agent, manager, *, at, **fields) -> Broadcast:
+    broadcast = broadcasts.broadcast_create(by=agent, channels=["status"], **fields)
+    broadcasts.broadcast_submit(broadcast=broadcast, by=agent)
+    broadcasts.broadcast_approve(broadcast=broadcast, by=manager)
+    broadcasts.broadcast_publish(broadcast_id=broadcast.pk, now=at)
+    # The demo's history is in the past: its record says when it was published.
+    Broadcast.objects.filter(pk=broadcast.pk).update(created_at=at, submitted_at=at, approved_at=at)
+    return broadcast
