@@ -63,6 +63,7 @@ def make_data(*, services: int) -> None:
     from tickets.models import Contact, Service
 
     call_command("migrate", verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)  # production settings serve the manifest
     agent, _ = User.objects.get_or_create(username="bench-agent")
     agent.groups.add(Group.objects.get(name="agent"))
     manager, _ = User.objects.get_or_create(username="bench-manager")
@@ -186,7 +187,7 @@ def render_cold(repeat: int = 20) -> None:
 
     from status.services import page_changed
 
-    client = Client(HTTP_X_FORWARDED_PROTO="https")
+    client = Client(HTTP_X_FORWARDED_PROTO="https", HTTP_HOST="127.0.0.1")
     values = []
     for _ in range(repeat):
         page_changed()
