@@ -4,15 +4,27 @@ from django.db import transaction
 
 from tickets.signals import Change
 
-from .tasks import score_comments, score_descriptions, score_messages
+from .surveys.parsing import parse_answer
+from .surveys.services import SURVEY_ANSWER_REASON, survey_open_on
+from .tasks import record_survey_answers, score_comments, score_descriptions, score_messages
 
 
 def score_stored_messages(sender, message_ids: list[int], **kwargs) -> None:
-    """New inbound messages were stored: score them in a worker, once they are committed.
-    Intake must not wait for scoring."""
+    """New inbound messages were stored: score them in a worker, once they are committed, and
+    record those intake took as survey answers. Intake must not wait for either."""
     ids = list(message_ids)
     if ids:
         transaction.on_commit(lambda: score_messages.delay(ids), robust=True)
+        transaction.on_commit(lambda: record_survey_answers.delay(ids), robust=True)
+
+
+def take_survey_answers(sender, incident, channel: str, text: str, **kwargs) -> str:
+    """A reply on a resolved or closed incident (social intake asks): an answer to its open
+    survey on that channel is taken, so it neither reopens nor follows up; unless it says the
+    problem is back, which follows the reopen rules like any reply."""
+    if parse_answer(text).problem_back:
+        return ""
+    return SURVEY_ANSWER_REASON if survey_open_on(incident=incident, channel=channel) is not None else ""
 
 
 def score_changed_tickets(sender, change: str, pks: list[int], **kwargs) -> None:

@@ -39,3 +39,8 @@ def schedule_and_send_surveys() -> str:
     scheduled = surveys.surveys_schedule()
     outcome = surveys.surveys_send_due()
     return f"{scheduled} scheduled, {outcome.sent} sent, {outcome.skipped} skipped"
+
+
+@shared_task
+def record_survey_answers(message_ids: list[int]) -> int:
+    return surveys.survey_answers_record_from_messages(message_ids=message_ids)

@@ -15,3 +15,9 @@ outbound_message_sent = Signal()
 # message_id, action "edit" or "delete", text, at). The desk's words are kept as sent; a
 # receiver that keeps records adds one. Sent on commit.
 outbound_changed_at_source = Signal()
+
+# Somebody replied on an incident that is resolved or closed (kwargs: incident, channel, text).
+# Sent inside the intake batch's transaction, before the reopen rules apply. A receiver that
+# returns a non-empty reason takes the reply (feedback: an answer to a satisfaction survey):
+# it is recorded on the incident with that reason, and neither reopens nor follows it up.
+reply_on_resolved_incident = Signal()

@@ -111,6 +111,12 @@ class SurveyAnswer(models.Model):
 
     class Meta:
         ordering = ["received_at", "id"]
+        constraints = [
+            # A social message is one answer, recorded once however often its task runs.
+            models.UniqueConstraint(
+                fields=["message"], condition=Q(message__isnull=False), name="survey_answer_once_per_message"
+            )
+        ]
 
     def __str__(self):
         return f"Answer {self.rating or '-'} to survey {self.survey_id}"

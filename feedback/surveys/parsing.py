@@ -7,13 +7,17 @@ Understood: a number from 1 to 5 (`5`, `5/5`, `4 - thanks`, "1, useless", "thank
 ten (`10/10`, `7 out of 10`: halved, rounded up), in words (`five`, "four stars"), as stars
 (`⭐⭐⭐⭐`, `★★★☆☆`: the filled ones), and thumbs (`👍` 5, `👎` 1). A number counts only where
 an answer puts it, at the start or the end, or with its scale ("3/5" anywhere): "it took 3
-days to fix" has no rating. Text without a score is kept as a comment. `problem_back` says
+days to fix" has no rating. @handles, links and HTML entities are not part of the answer.
+Text without a score is kept as a comment. `problem_back` says
 the answer reports the problem is back, which follows the reopen rules instead.
 """
 
+import html
 import re
 import unicodedata
 from dataclasses import dataclass
+
+from ..ml.features import HANDLE, URL
 
 WORDS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
@@ -67,7 +71,9 @@ def _comment(text: str, span: tuple[int, int] | None = None) -> str:
 
 
 def parse_answer(text: str) -> ParsedAnswer:
-    text = unicodedata.normalize("NFKC", text or "").strip()
+    # A reply on X starts with the handles it answers, and may carry links: not the answer.
+    text = HANDLE.sub(" ", URL.sub(" ", html.unescape(text or "")))
+    text = unicodedata.normalize("NFKC", text).strip()
     # NFKC maps the emoji variation selectors away from nothing: they stay; drop them.
     text = text.replace("\ufe0f", "")
     problem_back = bool(PROBLEM_BACK.search(text))

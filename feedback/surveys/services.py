@@ -280,3 +280,44 @@ def _reopen(incident: Incident, text: str, message: SocialMessage | None, by_use
     except ValidationError as error:
         return "; ".join(error.messages)
     return ""
+
+
+# --- answers on social channels ------------------------------------------------------------------
+
+SURVEY_ANSWER_REASON = "An answer to the satisfaction survey."
+
+
+def survey_open_on(*, incident: Incident, channel: str, now: datetime | None = None) -> Survey | None:
+    """The incident's survey on that channel that still takes answers, if any."""
+    return (
+        Survey.objects.filter(
+            incident=incident, medium=channel, state=SurveyState.SENT, expires_at__gt=now or timezone.now()
+        )
+        .order_by("-sent_at")
+        .first()
+    )
+
+
+def survey_answers_record_from_messages(*, message_ids: list[int]) -> int:
+    """Record the inbound messages of `message_ids` that intake took as survey answers (see
+    `feedback.receivers.take_survey_answers`); return how many. Idempotent: a message
+    already recorded as an answer is skipped."""
+    messages = list(
+        SocialMessage.objects.filter(
+            pk__in=message_ids,
+            direction=Direction.INBOUND,
+            state=MessageState.RECORDED,
+            state_reason=SURVEY_ANSWER_REASON,
+            incident__isnull=False,
+        )
+        .exclude(pk__in=SurveyAnswer.objects.filter(message__isnull=False).values("message_id"))
+        .select_related("incident", "identity__contact")
+    )
+    recorded = 0
+    for message in messages:
+        survey = survey_open_on(incident=message.incident, channel=message.channel, now=message.created_at)
+        if survey is None:
+            continue
+        survey_answer_record(survey=survey, text=message.text, message=message, now=message.created_at)
+        recorded += 1
+    return recorded

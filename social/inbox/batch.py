@@ -43,7 +43,7 @@ from ..models import (
 )
 from ..outbox.queue import enqueue_sending
 from ..queries import per_channel
-from ..signals import inbound_messages_stored, outbound_changed_at_source
+from ..signals import inbound_messages_stored, outbound_changed_at_source, reply_on_resolved_incident
 from .redact import redact_message
 
 # A reply whose parent is still waiting in the inbox waits for it, this long at most.
@@ -285,6 +285,9 @@ class Batch:
             message = self._message(event, parsed, identity=identity, state=MessageState.JOINED)
             self._link(message, target)
             self.replies.append((message, target, identity.contact))
+        elif reason := self._taken_elsewhere(target, parsed):
+            message = self._message(event, parsed, identity=identity, state=MessageState.RECORDED, state_reason=reason)
+            self._link(message, target)
         elif target.status == IncidentStatus.RESOLVED and self._reopened(target, parsed, identity):
             message = self._message(
                 event, parsed, identity=identity, state=MessageState.JOINED, state_reason=f"Reopened {target.number}."
@@ -293,6 +296,16 @@ class Batch:
             self._link(message, target)
         else:
             self._open_incident(event, parsed, identity, follow_up_of=target)
+
+    def _taken_elsewhere(self, incident: Incident, parsed: ParsedEvent) -> str:
+        """Whether another app takes this reply on a resolved or closed incident (a survey
+        answer, say), and why. Rare (one query at most per such reply), so asked one by one."""
+        for _receiver, reason in reply_on_resolved_incident.send(
+            sender=Batch, incident=incident, channel=parsed.channel, text=parsed.text
+        ):
+            if reason:
+                return str(reason)[:500]
+        return ""
 
     def _reopened(self, incident: Incident, parsed: ParsedEvent, identity: SocialIdentity) -> bool:
         try:

@@ -51,3 +51,8 @@ def test_an_answer_that_says_the_problem_is_back(text):
 @pytest.mark.parametrize("text", ["5", "great, back to work now", "1, useless", "thanks, it works"])
 def test_an_answer_that_does_not(text):
     assert not parse_answer(text).problem_back
+
+
+def test_handles_links_and_entities_are_not_part_of_the_answer():
+    assert parse_answer("@desk @jess 4 - thanks https://t.co/x") == parse_answer("4 - thanks")
+    assert parse_answer("@desk 5 &amp; thanks").rating == 5
