@@ -1,10 +1,11 @@
 """Signing and sending webhook POSTs, never to a private address.
 
 A webhook URL is chosen by a user, so the desk must not become a way to reach the
-machines behind it (SSRF). `validate_target_url` refuses obviously internal URLs when a
-subscription is saved; the real guard is at connection time: the host name is resolved
-once, every address it resolves to must be public, and the socket connects to that checked
-address, so a DNS answer that changes between check and use (rebinding) gains nothing.
+machines behind it (SSRF). `validate_target_url` refuses internal URLs when a subscription
+is saved (IP literals, localhost, names that resolve to a non-public address); the real
+guard is at connection time: the host name is resolved once, every address it resolves to
+must be public, and the socket connects to that checked address, so a DNS answer that
+changes between check and use (rebinding) gains nothing.
 Redirects are not followed and proxies from the environment are ignored, for the same
 reason. WEBHOOK_ALLOW_PRIVATE_TARGETS turns the guard off (a desk whose receivers live
 on its own network, or a test's local receiver).
@@ -66,9 +67,26 @@ def validate_target_url(url: str) -> None:
     try:
         public = is_public_address(host)
     except ValueError:
-        return  # a name, not an address
+        _refuse_private_name(host, parts)
+        return
     if not public:
         raise ValidationError({"target_url": "Webhooks cannot target a private, loopback or reserved address."})
+
+
+def _refuse_private_name(host: str, parts) -> None:
+    """A name that resolves, now, to a non-public address is refused at once (the
+    subscriber learns it when subscribing, not from failed deliveries). A name that does not
+    resolve yet is accepted: the connection-time check judges it on every delivery."""
+    try:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError, ValueError):
+        return
+    for address in dict.fromkeys(info[4][0] for info in infos):
+        if not is_public_address(address):
+            raise ValidationError(
+                {"target_url": f"Webhooks cannot target {host}: it resolves to {address}, a non-public address."}
+            )
 
 
 class BlockedAddress(NewConnectionError):

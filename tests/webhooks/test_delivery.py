@@ -4,6 +4,7 @@ attempt, giving up, disabling a receiver that keeps failing, and no private targ
 import hashlib
 import hmac
 import json
+import socket
 from datetime import timedelta
 
 import pytest
@@ -12,6 +13,7 @@ import time_machine
 from django.utils import timezone
 
 from webhooks import services as webhook_services
+from webhooks import transport
 from webhooks.models import DeliveryState, WebhookDelivery, WebhookEvent, WebhookSubscription
 from webhooks.tasks import sweep_webhook_deliveries
 
@@ -266,6 +268,62 @@ def test_subscribing_a_private_address_is_refused(manager, url):
     with pytest.raises(Exception, match="cannot target") as error:
         webhook_services.webhook_subscription_create(target_url=url, events=["incident.created"], actor=manager)
     assert "target_url" in error.value.message_dict
+
+
+@pytest.fixture
+def dns(monkeypatch):
+    """Names resolving as a test says (others fail, as in a sandbox without DNS)."""
+    answers: dict[str, list[str]] = {}
+    real = socket.getaddrinfo
+
+    def getaddrinfo(host, port, *args, **kwargs):
+        if host in answers:
+            return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (address, port)) for address in answers[host]]
+        return real(host, port, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    return answers
+
+
+@pytest.mark.parametrize(
+    "addresses",
+    [["10.0.0.5"], ["127.0.0.1"], ["93.184.215.14", "192.168.1.20"], ["169.254.169.254"]],
+    ids=["private", "loopback", "one-of-several", "metadata"],
+)
+def test_subscribing_a_name_that_resolves_to_a_private_address_is_refused(manager, dns, addresses):
+    dns["hooks.internal.example.org"] = addresses
+    with pytest.raises(Exception, match="resolves to") as error:
+        webhook_services.webhook_subscription_create(
+            target_url="https://hooks.internal.example.org/in", events=["incident.created"], actor=manager
+        )
+    assert "target_url" in error.value.message_dict
+    assert not WebhookSubscription.objects.exists()
+
+
+def test_subscribing_this_machines_own_name_is_refused(manager):
+    name = socket.gethostname()
+    addresses = {info[4][0] for info in socket.getaddrinfo(name, 443, type=socket.SOCK_STREAM)}
+    if all(transport.is_public_address(address) for address in addresses):
+        pytest.skip(f"{name} resolves to public addresses here: {addresses}")
+    with pytest.raises(Exception, match="resolves to"):
+        webhook_services.webhook_subscription_create(
+            target_url=f"http://{name}:8000/hook", events=["incident.created"], actor=manager
+        )
+
+
+def test_a_name_resolving_to_public_addresses_or_not_yet_at_all_is_accepted(manager, dns):
+    dns["hooks.partner.example.com"] = ["93.184.215.14"]
+    for url in ("https://hooks.partner.example.com/in", "https://not-yet-in-dns.example.com/in"):
+        webhook_services.webhook_subscription_create(target_url=url, events=["incident.created"], actor=manager)
+    assert WebhookSubscription.objects.count() == 2
+
+
+def test_the_setting_lets_a_private_name_be_subscribed(manager, dns, settings):
+    settings.WEBHOOK_ALLOW_PRIVATE_TARGETS = True
+    dns["hooks.internal.example.org"] = ["10.0.0.5"]
+    webhook_services.webhook_subscription_create(
+        target_url="https://hooks.internal.example.org/in", events=["incident.created"], actor=manager
+    )
 
 
 @pytest.mark.parametrize(
