@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Q
 
+from social import platforms
 from tickets.models import Incident, NeverDeletedModel, NeverDeletedQuerySet, Problem, Service
 
 # The channel that is our own public status page; the others are `social.platforms` channels.
@@ -81,15 +82,11 @@ class BroadcastPolicy(models.Model):
 def channel_label(channel: str) -> str:
     if channel == STATUS_CHANNEL:
         return "the status page"
-    from social import platforms
-
     platform = platforms.find(channel)
     return platform.name if platform else channel
 
 
 def channel_choices() -> list[tuple[str, str]]:
-    from social import platforms
-
     return [(p.channel, p.label) for p in platforms.registered()] + [(STATUS_CHANNEL, "Status page")]
 
 

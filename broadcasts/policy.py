@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AnonymousUser, User
 
+from social import platforms
+
 from .models import STATUS_CHANNEL, ApprovalMode, Broadcast, BroadcastPolicy, channel_label
 
 # The default policy, for a desk with no rule at all (migration 0002 stores it as the
@@ -221,8 +223,6 @@ def approvals_wanted(*, rules: list[Rule]) -> str:
 def text_length(text: str, channel: str) -> int:
     """Counted as the platform counts (X weighs links and wide characters), else characters."""
     if channel and channel != STATUS_CHANNEL:
-        from social import platforms
-
         platform = platforms.find(channel)
         if platform is not None:
             return platform.length.of(text)
@@ -231,8 +231,6 @@ def text_length(text: str, channel: str) -> int:
 
 def _counted_how(channel: str) -> str:
     if channel and channel != STATUS_CHANNEL:
-        from social import platforms
-
         platform = platforms.find(channel)
         if platform is not None and platform.length.rule:
             return f" as {platform.name} counts them ({platform.length.rule})"

@@ -18,6 +18,7 @@ from django.utils import timezone
 from social import platforms
 from social.events import Kind
 from social.models import Direction, MessageState, SocialAccount, SocialMessage
+from social.outbox.queue import enqueue_sending
 
 from .models import STATUS_CHANNEL, Broadcast, BroadcastPost, BroadcastRecord, PostState, RecordKind
 
@@ -63,8 +64,6 @@ def posts_create(*, broadcast: Broadcast, now: datetime) -> list[BroadcastPost]:
                 queued.append(message.pk)
         posts.append(post)
     if queued:
-        from social.outbox.queue import enqueue_sending
-
         transaction.on_commit(lambda: enqueue_sending(queued), robust=True)
     return posts
 

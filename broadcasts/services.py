@@ -34,6 +34,7 @@ from .models import (
     RecordKind,
     channel_choices,
 )
+from .posting import posts_create
 
 EDITABLE = EDITABLE_STATES
 
@@ -283,8 +284,6 @@ def broadcast_publish(*, broadcast_id: int, now: datetime | None = None) -> Broa
     """Publish an approved broadcast whose time has come: the status page at once, a queued
     post on each social channel (`broadcasts.posting`). Safe to run twice: only an approved
     broadcast is published, and each channel's post exists once."""
-    from .posting import posts_create
-
     now = now or timezone.now()
     with transaction.atomic():
         broadcast = Broadcast.objects.select_for_update().filter(pk=broadcast_id).first()

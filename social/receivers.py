@@ -4,6 +4,7 @@ from django.dispatch import receiver
 
 from tickets.signals import incident_merged, public_reply_created
 
+from .models import SocialMessage
 from .outbox.queue import reply_create_for_comment
 
 
@@ -15,6 +16,4 @@ def send_public_reply_on_its_channel(sender, comment, **kwargs):
 @receiver(incident_merged, dispatch_uid="social.follow_merged_incident")
 def move_messages_to_the_survivor(sender, duplicate, survivor, **kwargs):
     """The duplicate's messages belong to the survivor now: replies to them thread there."""
-    from .models import SocialMessage
-
     SocialMessage.objects.filter(incident=duplicate).update(incident=survivor)

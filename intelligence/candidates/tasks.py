@@ -2,9 +2,9 @@
 
 from celery import shared_task
 
+from .services import candidates_refresh
+
 
 @shared_task(ignore_result=True)
 def refresh_candidates() -> int:
-    from .services import candidates_refresh
-
     return candidates_refresh().proposed
