@@ -2,6 +2,7 @@
 
 from django.db import transaction
 
+from .services import page_changed
 from .tasks import record_state_changes
 
 
@@ -12,6 +13,4 @@ def tickets_changed(sender, **kwargs) -> None:
 
 def page_stale(sender, **kwargs) -> None:
     """A broadcast published, a change planned or moved: the cached page shows it at once."""
-    from .services import page_changed
-
     transaction.on_commit(page_changed, robust=True)
