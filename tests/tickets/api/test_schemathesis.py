@@ -157,3 +157,14 @@ def test_the_api_keeps_its_schema_for_a_customer(api_schema, customer, mode):
         assert 200 in answered["GET /api/v1/incidents/{number}/"]  # INC0000001 is theirs
         assert answered["GET /api/v1/problems/"] == {403}
         assert answered["GET /api/v1/social/messages/"] == {403}
+
+
+@pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE])
+def test_the_api_keeps_its_schema_for_a_manager(api_schema, manager, mode):
+    # Managers reach what agents do and more (webhooks, broadcasts' approvals): the third role.
+    token, _ = Token.objects.get_or_create(user=manager)
+    answered, failures = exercise(api_schema, token=token.key, mode=mode)
+    assert not failures, "\n\n".join(failures)
+    assert len(answered) == 39
+    if mode == GenerationMode.POSITIVE:
+        assert 200 in answered["GET /api/v1/webhooks/"]
