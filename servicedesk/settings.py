@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "intelligence",
     "webhooks",
     "accounts",
+    "notifications",  # e-mails to reporters and agents about their incidents
     "broadcasts",  # the desk speaking first: broadcasts under a policy, with records
     "status",  # the public status page, its feeds and e-mail subscriptions
     "axes",  # lockout after repeated failed logins (accounts.lockout)
@@ -169,6 +170,8 @@ LOGIN_URL = "login"
 # smtp+tls://user:password@mail.example.org:587 (smtp+ssl:// for port 465).
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+# The desk's public address, for links in the e-mails it sends.
+DESK_URL = env.str("DESK_URL", default="http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Service desk <servicedesk@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 LOGIN_REDIRECT_URL = "home"
@@ -453,6 +456,7 @@ SOCIAL_SWEEP_GRACE_SECONDS = env.int("SOCIAL_SWEEP_GRACE_SECONDS", default=30)
 CELERY_BEAT_SCHEDULE.update(
     {
         "social-sweep-inbox": {"task": "social.tasks.sweep_inbox", "schedule": 60.0},
+        "notifications-sweep": {"task": "notifications.tasks.sweep_notifications", "schedule": 60.0},
         "social-sweep-outbox": {"task": "social.tasks.sweep_outbox", "schedule": 30.0},
         "social-poll-accounts": {"task": "social.tasks.poll_accounts", "schedule": 60.0},
     }

@@ -40,5 +40,6 @@ urlpatterns = [
     path("intelligence/", include("intelligence.similarity.urls")),
     path("problems/candidates/", include("intelligence.candidates.urls")),
     path("", include("accounts.urls")),
+    path("", include("notifications.urls")),
     path("", include("tickets.urls")),
 ]
