@@ -24,9 +24,10 @@ One module per domain; a newcomer guesses the file from the noun:
 Callers import from `tickets.services`; the names below are the public surface.
 """
 
+from ..events import Actor
 from .bulk import BULK_LIMIT, incidents_bulk_assign, incidents_bulk_transition
 from .comments import comment_create
-from .common import UNSET, Actor, fitted_text, priority_for, reserve_numbers
+from .common import UNSET, fitted_text, priority_for, reserve_numbers
 from .composites import incident_change, problem_change
 from .contacts import contact_create, contact_for_user, contact_merge
 from .incidents import (

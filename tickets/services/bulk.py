@@ -6,8 +6,9 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from ..events import Actor
 from ..models import INCIDENT_TRANSITIONS, Incident, IncidentStatus
-from .common import Actor, _require_agent
+from .common import _require_agent
 from .incidents import incident_assign, incident_transition
 
 # A selection is at most a page or two of the queue; a bigger one is a script's job.

@@ -8,9 +8,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from ..access import is_agent
-from ..models import Comment, Contact, EventKind, Incident, Problem, Visibility
+from ..events import comment_added_event
+from ..models import Comment, Contact, Incident, Problem, Visibility
 from ..signals import Change, announce_change, public_reply_created
-from .common import _clean_text, _event, _locked_incident
+from .common import _clean_text, _locked_incident
 from .contacts import _surviving_contact
 
 
@@ -68,15 +69,6 @@ def comment_create(
                 public_reply_created.send(sender=Comment, comment=comment)
         else:
             Problem.objects.filter(pk=problem.pk).update(updated_at=now)
-        _event(
-            kind=EventKind.COMMENT,
-            actor=author,
-            at=now,
-            incident=incident,
-            problem=problem,
-            field="comment",
-            new=Visibility(visibility).label,
-            comment=comment,
-        ).save()
+        comment_added_event(comment=comment, actor=author, at=now).save()
         announce_change(change=Change.COMMENT_CREATED, pks=[comment.pk])
     return comment

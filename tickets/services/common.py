@@ -1,7 +1,8 @@
-"""What every service module shares: the actor type, UNSET, numbering, the priority matrix,
-the audit row, row locks and the small checks."""
+"""What every service module shares: UNSET, numbering, the priority matrix,
+row locks, the small checks, and applying a set of field changes."""
 
-from datetime import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -10,9 +11,8 @@ from django.db import transaction
 from django.db.models import F
 
 from ..access import is_agent
-from ..models import Comment, Contact, Event, Incident, NumberSequence, Priority, PriorityRule, Problem
-
-Actor = User | Contact | None
+from ..events import display_value
+from ..models import Incident, NumberSequence, Priority, PriorityRule, Problem
 
 
 class _Unset:
@@ -48,51 +48,6 @@ def priority_for(*, impact: int, urgency: int) -> int:
     return rule.priority
 
 
-def _actor_fields(actor: Actor) -> dict[str, Any]:
-    if isinstance(actor, Contact):
-        return {"actor_contact": actor}
-    if actor is not None:
-        return {"actor_user": actor}
-    return {}
-
-
-def _event(
-    *,
-    kind: str,
-    actor: Actor,
-    at: datetime,
-    incident: Incident | None = None,
-    problem: Problem | None = None,
-    field: str = "",
-    old: Any = "",
-    new: Any = "",
-    note: str = "",
-    comment: Comment | None = None,
-) -> Event:
-    return Event(
-        kind=kind,
-        incident=incident,
-        problem=problem,
-        field=field,
-        old_value=_display(old),
-        new_value=_display(new),
-        note=note,
-        comment=comment,
-        created_at=at,
-        **_actor_fields(actor),
-    )
-
-
-def _display(value: Any) -> str:
-    if value is None or value == "":
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, User):
-        return value.get_full_name() or value.get_username()
-    return str(value)[:500]
-
-
 def _locked_incident(incident: Incident) -> Incident:
     return Incident.objects.select_for_update().get(pk=incident.pk)
 
@@ -103,7 +58,7 @@ def _locked_problem(problem: Problem) -> Problem:
 
 def _require_agent(user: User | None, *, field: str) -> None:
     if user is not None and not is_agent(user):
-        raise ValidationError({field: f"{_display(user)} is not an active agent."})
+        raise ValidationError({field: f"{display_value(user)} is not an active agent."})
 
 
 def _clean_text(value: str) -> str:
@@ -122,3 +77,27 @@ def fitted_text(value: str, *, model: type, field: str) -> str:
         return value
     mark = f"\n\n[… cut at {limit:,} characters]"
     return value[: limit - len(mark)].rstrip() + mark
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    field: str
+    old: Any
+    new: Any
+
+
+def _refuse_unknown_fields(changes: dict[str, Any], *, editable: Iterable[str], service: str) -> None:
+    """A caller naming a field the service does not edit is a programming error, not bad input."""
+    unknown = set(changes) - set(editable)
+    if unknown:
+        raise TypeError(f"{service}() cannot change {', '.join(sorted(unknown))}")
+
+
+def _apply_changes(record: Incident | Problem, changes: dict[str, Any]) -> list[FieldChange]:
+    """Set `changes` on the (locked) record, validate it, and say which fields really changed,
+    in the order given. Nothing is saved: the caller adds its own rules, saves and audits."""
+    old = {name: getattr(record, name) for name in changes}
+    for name, value in changes.items():
+        setattr(record, name, value)
+    record.full_clean(exclude=["number"])
+    return [FieldChange(name, old[name], value) for name, value in changes.items() if old[name] != value]

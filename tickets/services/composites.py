@@ -6,8 +6,9 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from ..events import Actor
 from ..models import Incident, Problem, SupportGroup
-from .common import UNSET, Actor
+from .common import UNSET
 from .incidents import incident_assign, incident_transition, incident_update
 from .problems import problem_link_incidents, problem_transition, problem_unlink_incident, problem_update
 

@@ -5,9 +5,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from ..models import Comment, Contact, Event, EventKind, Incident
+from ..events import Actor, contact_merged_event
+from ..models import Comment, Contact, Event, Incident
 from ..signals import Change, announce_change
-from .common import Actor, _clean_text, _event
+from .common import _clean_text
 
 
 def _surviving_contact(contact: Contact) -> Contact:
@@ -69,15 +70,7 @@ def contact_merge(*, source: Contact, target: Contact, actor: Actor) -> Contact:
         source.merged_into = target
         source.save(update_fields=updates)
         Event.objects.bulk_create(
-            _event(
-                kind=EventKind.CONTACT_MERGE,
-                actor=actor,
-                at=now,
-                incident=Incident(pk=pk),
-                field="reporter",
-                old=source.name,
-                new=target.name,
-            )
+            contact_merged_event(incident=Incident(pk=pk), actor=actor, at=now, source=source, target=target)
             for pk in moved
         )
         announce_change(change=Change.INCIDENT_UPDATED, pks=moved)

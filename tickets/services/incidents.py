@@ -10,6 +10,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from .. import sla
+from ..events import (
+    Actor,
+    assignment_changed_event,
+    created_event,
+    incident_field_changed_event,
+    priority_changed_event,
+    sla_breached_event,
+    status_changed_event,
+)
 from ..models import (
     INCIDENT_TRANSITIONS,
     Category,
@@ -17,11 +26,9 @@ from ..models import (
     Comment,
     Contact,
     Event,
-    EventKind,
     Impact,
     Incident,
     IncidentStatus,
-    Priority,
     Service,
     SupportGroup,
     Urgency,
@@ -29,7 +36,16 @@ from ..models import (
 )
 from ..signals import Change, announce_change
 from .comments import comment_create
-from .common import UNSET, Actor, _clean_text, _event, _locked_incident, _require_agent, priority_for, reserve_numbers
+from .common import (
+    UNSET,
+    _apply_changes,
+    _clean_text,
+    _locked_incident,
+    _refuse_unknown_fields,
+    _require_agent,
+    priority_for,
+    reserve_numbers,
+)
 from .contacts import _surviving_contact
 
 
@@ -77,14 +93,7 @@ def incident_create(
     with transaction.atomic():
         [incident.number] = reserve_numbers(prefix="INC")
         incident.save(force_insert=True)
-        _event(
-            kind=EventKind.CREATED,
-            actor=actor,
-            at=now,
-            incident=incident,
-            new=incident.get_status_display(),
-            note=f"Follows up {follow_up_of.number}." if follow_up_of else "",
-        ).save()
+        created_event(ticket=incident, actor=actor, at=now, follow_up_of=follow_up_of).save()
         announce_change(change=Change.INCIDENT_CREATED, pks=[incident.pk])
     return incident
 
@@ -160,14 +169,12 @@ def incident_transition(
         )
         events.insert(
             0,
-            _event(
-                kind=EventKind.STATUS,
+            status_changed_event(
+                ticket=incident,
                 actor=actor,
                 at=now,
-                incident=incident,
-                field="status",
-                old=IncidentStatus(old_status).label,
-                new=IncidentStatus(to_status).label,
+                old_status=old_status,
+                new_status=to_status,
                 note=hold_reason or resolution or _clean_text(note),
             ),
         )
@@ -183,7 +190,7 @@ def _breaches_on_stop(incident: Incident, *, now: datetime, to_status: str) -> l
     events = []
     if sla.response_breached_at(incident, now) and not incident.response_breached:
         incident.response_breached = True
-        events.append(_breach_event(incident, "response", now))
+        events.append(sla_breached_event(incident=incident, target="response", at=now))
     if (
         incident.status == IncidentStatus.RESOLVED
         and not incident.resolution_breached
@@ -192,21 +199,8 @@ def _breaches_on_stop(incident: Incident, *, now: datetime, to_status: str) -> l
         and incident.sla_paused_since is None
     ):
         incident.resolution_breached = True
-        events.append(_breach_event(incident, "resolution", now))
+        events.append(sla_breached_event(incident=incident, target="resolution", at=now))
     return events
-
-
-def _breach_event(incident: Incident, target: str, now: datetime) -> Event:
-    due = getattr(incident, f"{target}_due_at")
-    return _event(
-        kind=EventKind.SLA_BREACH,
-        actor=None,
-        at=now,
-        incident=incident,
-        field=f"{target}_sla",
-        old=f"due {due.isoformat(timespec='minutes')}",
-        new="breached",
-    )
 
 
 def incident_reopen_by_reporter(*, incident: Incident, actor: User | Contact, reason: str) -> Incident:
@@ -254,11 +248,10 @@ def incident_assign(
         events, changed = [], []
         if assignment_group is not UNSET and assignment_group != incident.assignment_group:
             events.append(
-                _event(
-                    kind=EventKind.ASSIGNMENT,
+                assignment_changed_event(
+                    incident=incident,
                     actor=actor,
                     at=now,
-                    incident=incident,
                     field="assignment_group",
                     old=incident.assignment_group,
                     new=assignment_group,
@@ -268,14 +261,8 @@ def incident_assign(
             changed.append("assignment_group")
         if assignee is not UNSET and assignee != incident.assignee:
             events.append(
-                _event(
-                    kind=EventKind.ASSIGNMENT,
-                    actor=actor,
-                    at=now,
-                    incident=incident,
-                    field="assignee",
-                    old=incident.assignee,
-                    new=assignee,
+                assignment_changed_event(
+                    incident=incident, actor=actor, at=now, field="assignee", old=incident.assignee, new=assignee
                 )
             )
             incident.assignee = assignee
@@ -294,46 +281,28 @@ INCIDENT_EDITABLE_FIELDS = ("title", "description", "impact", "urgency", "servic
 
 def incident_update(*, incident: Incident, actor: Actor, **changes: Any) -> Incident:
     """Change an incident's descriptive fields; priority and SLA follow impact and urgency."""
-    unknown = set(changes) - set(INCIDENT_EDITABLE_FIELDS)
-    if unknown:
-        raise TypeError(f"incident_update() cannot change {', '.join(sorted(unknown))}")
+    _refuse_unknown_fields(changes, editable=INCIDENT_EDITABLE_FIELDS, service="incident_update")
     for text_field in ("title", "description"):
         if text_field in changes:
             changes[text_field] = _clean_text(changes[text_field])
     with transaction.atomic():
         incident = _locked_incident(incident)
         now = timezone.now()
-        old = {name: getattr(incident, name) for name in changes}
-        for name, value in changes.items():
-            setattr(incident, name, value)
-        incident.full_clean(exclude=["number"])
-        changed = [name for name in changes if old[name] != changes[name]]
+        changed = _apply_changes(incident, changes)
         if not changed:
             return incident
         events = [
-            _event(
-                kind=EventKind.FIELD,
-                actor=actor,
-                at=now,
-                incident=incident,
-                field=name,
-                old=_field_display(incident, name, old[name]),
-                new=_field_display(incident, name, changes[name]),
+            incident_field_changed_event(
+                incident=incident, actor=actor, at=now, field=change.field, old=change.old, new=change.new
             )
-            for name in changed
+            for change in changed
         ]
-        update_fields = [*changed, "updated_at"]
+        update_fields = [*(change.field for change in changed), "updated_at"]
         new_priority = priority_for(impact=incident.impact, urgency=incident.urgency)
         if new_priority != incident.priority:
             events.append(
-                _event(
-                    kind=EventKind.PRIORITY,
-                    actor=actor,
-                    at=now,
-                    incident=incident,
-                    field="priority",
-                    old=Priority(incident.priority).label,
-                    new=Priority(new_priority).label,
+                priority_changed_event(
+                    incident=incident, actor=actor, at=now, old_priority=incident.priority, new_priority=new_priority
                 )
             )
             incident.priority = new_priority
@@ -344,14 +313,3 @@ def incident_update(*, incident: Incident, actor: Actor, **changes: Any) -> Inci
         Event.objects.bulk_create(events)
         announce_change(change=Change.INCIDENT_UPDATED, pks=[incident.pk])
     return incident
-
-
-def _field_display(incident: Incident, name: str, value: Any) -> Any:
-    field = Incident._meta.get_field(name)
-    if field.choices and value is not None:
-        return dict(field.choices).get(value, value)
-    if name == "description":
-        # The trail says the description changed; the text itself stays in one place so a
-        # redaction (a deleted tweet) never has to rewrite the immutable trail.
-        return f"{len(value or '')} characters"
-    return value

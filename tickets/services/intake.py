@@ -9,9 +9,10 @@ from django.utils import timezone
 from servicedesk.db import bulk_insert
 
 from .. import sla
-from ..models import Channel, Comment, Contact, EventKind, Impact, Incident, SlaTarget, Urgency, Visibility
+from ..events import Actor, comment_added_event, created_event
+from ..models import Channel, Comment, Contact, Impact, Incident, SlaTarget, Urgency, Visibility
 from ..signals import Change, announce_change
-from .common import Actor, _clean_text, _event, fitted_text, priority_for, reserve_numbers
+from .common import _clean_text, fitted_text, priority_for, reserve_numbers
 from .contacts import _surviving_contact
 
 
@@ -58,14 +59,7 @@ def incidents_create_bulk(*, drafts: list[IncidentDraft], actor: Actor = None) -
         for incident, number in zip(incidents, reserve_numbers(prefix="INC", count=len(incidents)), strict=True):
             incident.number = number
         bulk_insert(incidents)
-        bulk_insert(
-            [
-                _event(
-                    kind=EventKind.CREATED, actor=actor, at=now, incident=incident, new=incident.get_status_display()
-                )
-                for incident in incidents
-            ]
-        )
+        bulk_insert([created_event(ticket=incident, actor=actor, at=now) for incident in incidents])
         announce_change(change=Change.INCIDENT_CREATED, pks=[i.pk for i in incidents])
     return incidents
 
@@ -96,18 +90,7 @@ def comments_create_bulk(*, replies: list[tuple[Incident, Contact, str, datetime
         bulk_insert(comments)
         Incident.objects.filter(pk__in=incident_ids).update(updated_at=now)
         bulk_insert(
-            [
-                _event(
-                    kind=EventKind.COMMENT,
-                    actor=comment.author_contact,
-                    at=now,
-                    incident=comment.incident,
-                    field="comment",
-                    new=Visibility.PUBLIC.label,
-                    comment=comment,
-                )
-                for comment in comments
-            ]
+            [comment_added_event(comment=comment, actor=comment.author_contact, at=now) for comment in comments]
         )
         announce_change(change=Change.COMMENT_CREATED, pks=[c.pk for c in comments])
     return comments

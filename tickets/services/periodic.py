@@ -7,9 +7,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from ..events import sla_breached_event
 from ..models import Event, Incident, IncidentStatus
 from ..signals import Change, announce_change
-from .incidents import _breach_event, incident_transition
+from .incidents import incident_transition
 
 
 def sla_flag_breaches(*, now: datetime | None = None, batch_size: int = 1000) -> int:
@@ -33,7 +34,7 @@ def sla_flag_breaches(*, now: datetime | None = None, batch_size: int = 1000) ->
             if not due:
                 continue
             Incident.objects.filter(pk__in=[i.pk for i in due]).update(**{f"{target}_breached": True})
-            Event.objects.bulk_create(_breach_event(i, target, now) for i in due)
+            Event.objects.bulk_create(sla_breached_event(incident=i, target=target, at=now) for i in due)
             announce_change(change=Change.INCIDENT_UPDATED, pks=[i.pk for i in due])
             flagged += len(due)
     return flagged

@@ -8,11 +8,18 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from ..events import (
+    Actor,
+    created_event,
+    problem_field_changed_event,
+    problem_linked_events,
+    problem_unlinked_events,
+    status_changed_event,
+)
 from ..models import (
     OPEN_STATUSES,
     PROBLEM_TRANSITIONS,
     Event,
-    EventKind,
     Incident,
     IncidentStatus,
     Problem,
@@ -20,7 +27,15 @@ from ..models import (
     Service,
 )
 from ..signals import Change, announce_change
-from .common import Actor, _clean_text, _event, _locked_incident, _locked_problem, _require_agent, reserve_numbers
+from .common import (
+    _apply_changes,
+    _clean_text,
+    _locked_incident,
+    _locked_problem,
+    _refuse_unknown_fields,
+    _require_agent,
+    reserve_numbers,
+)
 from .incidents import incident_transition
 
 
@@ -48,7 +63,7 @@ def problem_create(
     with transaction.atomic():
         [problem.number] = reserve_numbers(prefix="PRB")
         problem.save(force_insert=True)
-        _event(kind=EventKind.CREATED, actor=actor, at=now, problem=problem, new=problem.get_status_display()).save()
+        created_event(ticket=problem, actor=actor, at=now).save()
         announce_change(change=Change.PROBLEM_UPDATED, pks=[problem.pk])
         incidents = list(incidents)
         if incidents:
@@ -60,9 +75,7 @@ PROBLEM_EDITABLE_FIELDS = ("title", "description", "root_cause", "workaround", "
 
 
 def problem_update(*, problem: Problem, actor: Actor, **changes: Any) -> Problem:
-    unknown = set(changes) - set(PROBLEM_EDITABLE_FIELDS)
-    if unknown:
-        raise TypeError(f"problem_update() cannot change {', '.join(sorted(unknown))}")
+    _refuse_unknown_fields(changes, editable=PROBLEM_EDITABLE_FIELDS, service="problem_update")
     for name, value in changes.items():
         if isinstance(value, str):
             changes[name] = _clean_text(value)
@@ -71,30 +84,18 @@ def problem_update(*, problem: Problem, actor: Actor, **changes: Any) -> Problem
     with transaction.atomic():
         problem = _locked_problem(problem)
         now = timezone.now()
-        old = {name: getattr(problem, name) for name in changes}
-        for name, value in changes.items():
-            setattr(problem, name, value)
-        problem.full_clean(exclude=["number"])
+        changed = _apply_changes(problem, changes)
         if problem.status == ProblemStatus.KNOWN_ERROR and not problem.workaround:
             raise ValidationError({"workaround": "A known error must keep its workaround."})
-        changed = [name for name in changes if old[name] != changes[name]]
         if not changed:
             return problem
         problem.updated_at = now
-        problem.save(update_fields=[*changed, "updated_at"])
+        problem.save(update_fields=[*(change.field for change in changed), "updated_at"])
         Event.objects.bulk_create(
-            _event(
-                kind=EventKind.FIELD,
-                actor=actor,
-                at=now,
-                problem=problem,
-                field=name,
-                # Long texts are kept on the problem; the trail notes their change.
-                old=old[name] if name not in ("description", "root_cause", "workaround") else "",
-                new=changes[name] if name not in ("description", "root_cause", "workaround") else "",
-                note=changes[name] if name in ("root_cause", "workaround") else "",
+            problem_field_changed_event(
+                problem=problem, actor=actor, at=now, field=change.field, old=change.old, new=change.new
             )
-            for name in changed
+            for change in changed
         )
         announce_change(change=Change.PROBLEM_UPDATED, pks=[problem.pk])
     return problem
@@ -151,14 +152,12 @@ def problem_transition(
         elif old_status == ProblemStatus.RESOLVED:
             problem.resolved_at = None
         problem.save(update_fields=["status", "updated_at", "resolved_at", "closed_at"])
-        _event(
-            kind=EventKind.STATUS,
+        status_changed_event(
+            ticket=problem,
             actor=actor,
             at=now,
-            problem=problem,
-            field="status",
-            old=ProblemStatus(old_status).label,
-            new=ProblemStatus(to_status).label,
+            old_status=old_status,
+            new_status=to_status,
             note=resolve_incidents_note,
         ).save()
         announce_change(change=Change.PROBLEM_UPDATED, pks=[problem.pk])
@@ -202,24 +201,7 @@ def problem_link_incidents(*, problem: Problem, incidents: Iterable[Incident], a
             [
                 event
                 for incident in to_link
-                for event in (
-                    _event(
-                        kind=EventKind.PROBLEM_LINK,
-                        actor=actor,
-                        at=now,
-                        incident=incident,
-                        field="problem",
-                        new=problem.number,
-                    ),
-                    _event(
-                        kind=EventKind.PROBLEM_LINK,
-                        actor=actor,
-                        at=now,
-                        problem=problem,
-                        field="incidents",
-                        new=incident.number,
-                    ),
-                )
+                for event in problem_linked_events(problem=problem, incident=incident, actor=actor, at=now)
             ]
         )
         if to_link:
@@ -240,26 +222,7 @@ def problem_unlink_incident(*, incident: Incident, actor: Actor) -> Incident:
         incident.problem = None
         incident.updated_at = now
         incident.save(update_fields=["problem", "updated_at"])
-        Event.objects.bulk_create(
-            [
-                _event(
-                    kind=EventKind.PROBLEM_UNLINK,
-                    actor=actor,
-                    at=now,
-                    incident=incident,
-                    field="problem",
-                    old=problem.number,
-                ),
-                _event(
-                    kind=EventKind.PROBLEM_UNLINK,
-                    actor=actor,
-                    at=now,
-                    problem=problem,
-                    field="incidents",
-                    old=incident.number,
-                ),
-            ]
-        )
+        Event.objects.bulk_create(problem_unlinked_events(problem=problem, incident=incident, actor=actor, at=now))
         announce_change(change=Change.INCIDENT_UPDATED, pks=[incident.pk])
         announce_change(change=Change.PROBLEM_UPDATED, pks=[problem.pk])
     return incident

@@ -3,9 +3,16 @@
 from django.db import transaction
 from django.utils import timezone
 
-from ..models import Comment, EventKind, Incident
+from ..events import (
+    Actor,
+    comment_redacted_event,
+    comment_source_edited_event,
+    incident_redacted_event,
+    incident_source_edited_event,
+)
+from ..models import Comment, Incident
 from ..signals import Change, announce_change, announce_redaction
-from .common import Actor, _event, _locked_incident, fitted_text
+from .common import _locked_incident, fitted_text
 
 REDACTED_TEXT = "[deleted at the source]"
 
@@ -18,15 +25,7 @@ def incident_source_edited(*, incident: Incident, description: str, actor: Actor
         incident.description = fitted_text(description, model=Incident, field="description")
         incident.updated_at = timezone.now()
         incident.save(update_fields=["description", "updated_at"])
-        _event(
-            kind=EventKind.SOURCE_EDIT,
-            actor=actor,
-            at=incident.updated_at,
-            incident=incident,
-            field="description",
-            old=old,
-            new=incident.description,
-        ).save()
+        incident_source_edited_event(incident=incident, actor=actor, at=incident.updated_at, old_description=old).save()
         announce_change(change=Change.INCIDENT_UPDATED, pks=[incident.pk])
     return incident
 
@@ -38,16 +37,7 @@ def comment_source_edited(*, comment: Comment, body: str, actor: Actor) -> Comme
         old = comment.body
         comment.body = fitted_text(body, model=Comment, field="body")
         comment.save(update_fields=["body"])
-        _event(
-            kind=EventKind.SOURCE_EDIT,
-            actor=actor,
-            at=timezone.now(),
-            incident=comment.incident,
-            field="comment",
-            old=old,
-            new=comment.body,
-            comment=comment,
-        ).save()
+        comment_source_edited_event(comment=comment, actor=actor, at=timezone.now(), old_body=old).save()
     return comment
 
 
@@ -61,9 +51,7 @@ def incident_redact_source(*, incident: Incident) -> Incident:
         incident.title = f"Deleted message ({incident.get_channel_display()})"
         incident.updated_at = timezone.now()
         incident.save(update_fields=["description", "title", "updated_at"])
-        _event(
-            kind=EventKind.REDACTED, actor=None, at=incident.updated_at, incident=incident, field="description"
-        ).save()
+        incident_redacted_event(incident=incident, at=incident.updated_at).save()
         announce_redaction(incident_number=incident.number, replacement=REDACTED_TEXT)
         announce_change(change=Change.INCIDENT_UPDATED, pks=[incident.pk])
     return incident
@@ -74,13 +62,6 @@ def comment_redact_source(*, comment: Comment) -> Comment:
         comment = Comment.objects.select_for_update().get(pk=comment.pk)
         comment.body = REDACTED_TEXT
         comment.save(update_fields=["body"])
-        _event(
-            kind=EventKind.REDACTED,
-            actor=None,
-            at=timezone.now(),
-            incident=comment.incident,
-            field="comment",
-            comment=comment,
-        ).save()
+        comment_redacted_event(comment=comment, at=timezone.now()).save()
         announce_redaction(comment_id=comment.pk, replacement=REDACTED_TEXT)
     return comment
