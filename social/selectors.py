@@ -7,7 +7,6 @@ from functools import cached_property
 
 from django.db.models import F, Q, QuerySet, Subquery
 from django.db.models.fields.json import KT
-from django.http import Http404
 
 from tickets.models import Incident
 from tickets.timeline import TimelineEntry
@@ -162,7 +161,7 @@ def message_get(*, pk: int) -> SocialMessage:
             SocialMessage.objects.select_related("identity").annotate(incident_number=F("incident__number")).get(pk=pk)
         )
     except SocialMessage.DoesNotExist:
-        raise Http404("No such message.") from None
+        raise SocialMessage.DoesNotExist("No such message.") from None
 
 
 # --- accounts ---------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from servicedesk.redirects import back_to
+from servicedesk.shortcuts import flash_form_errors, get_or_404, int_or_none
 from tickets.decorators import agent_required
 
 from . import platforms, selectors
@@ -24,20 +25,12 @@ INBOX_PAGE_SIZE = 50
 FAILED_EVENTS_SHOWN = 20
 
 
-def _int_or_none(value: str | None) -> int | None:
-    try:
-        number = int(value or "")
-    except ValueError:
-        return None
-    return number if 0 < number < 2**63 else None
-
-
 @agent_required
 @require_GET
 def inbox(request: HttpRequest) -> HttpResponse:
     """Recent messages in (or out), newest first, and the inbound events that failed."""
     filter_form = InboxFilterForm(request.GET)
-    before = _int_or_none(request.GET.get("before"))
+    before = int_or_none(request.GET.get("before"))
     failed_events = selectors.inbound_events_failed(limit=FAILED_EVENTS_SHOWN + 1)
     return render(
         request,
@@ -65,9 +58,7 @@ def events_replay(request: HttpRequest) -> HttpResponse:
     back = back_to(request, reverse("social:inbox"))
     form = ReplayForm(request.POST)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        flash_form_errors(request, form)
         return redirect(back)
     count = inbox_replay.events_replay(event_ids=form.cleaned_data["event_ids"])
     if count:
@@ -82,7 +73,7 @@ def events_replay(request: HttpRequest) -> HttpResponse:
 def message_retry(request: HttpRequest, pk: int) -> HttpResponse:
     """Send a failed outbound message again. With htmx, the answer is the message redrawn
     (its timeline entry, or its row of the Social page with `partial=row`)."""
-    message = selectors.message_get(pk=pk)
+    message = get_or_404(selectors.message_get, pk=pk)
     error = ""
     try:
         if not selectors.is_retryable(message):
@@ -90,7 +81,7 @@ def message_retry(request: HttpRequest, pk: int) -> HttpResponse:
         outbox_queue.message_retry(message=message, actor=request.user)
     except ValidationError as failure:
         error = " ".join(failure.messages)
-    message = selectors.message_get(pk=pk)
+    message = get_or_404(selectors.message_get, pk=pk)
     if request.htmx:
         return _render_message(request, message, partial=request.POST.get("partial", ""), error=error)
     if error:

@@ -130,15 +130,6 @@ class ReopenForm(BootstrapForm):
     )
 
 
-def add_service_errors(form: forms.Form, error) -> None:
-    """Show a service's ValidationError on the form, beside the field it concerns."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 # --- the console ------------------------------------------------------------------------
 
 

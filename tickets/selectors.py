@@ -11,7 +11,6 @@ from django.db import connection, models
 from django.db.models import Count, F, Func, Max, Prefetch, Q, QuerySet, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.lookups import GreaterThan, LessThan
-from django.http import Http404
 
 from .access import incidents_visible_to, problems_visible_to, sees_internal_notes
 from .figure_filters import SLA_FIGURE_CHOICES, SLA_FIGURE_FILTERS, figure_q
@@ -56,12 +55,12 @@ def incident_list(
 
 
 def incident_get(*, user: User | AnonymousUser, number: str) -> Incident:
-    """The incident with this number if `user` may see it; otherwise 404, never 403, so a
-    guessed number tells an outsider nothing."""
+    """The incident with this number if `user` may see it. One `user` may not see does not
+    exist for them (the page answers 404, never 403), so a guessed number tells nothing."""
     try:
         return incidents_visible_to(user).select_related(*INCIDENT_LIST_RELATED, "category").get(number=number)
     except Incident.DoesNotExist:
-        raise Http404("No such incident.") from None
+        raise Incident.DoesNotExist("No such incident.") from None
 
 
 def problem_list(*, user: User | AnonymousUser) -> QuerySet[Problem]:
@@ -72,7 +71,7 @@ def problem_get(*, user: User | AnonymousUser, number: str) -> Problem:
     try:
         return problems_visible_to(user).select_related("service", "assignee").get(number=number)
     except Problem.DoesNotExist:
-        raise Http404("No such problem.") from None
+        raise Problem.DoesNotExist("No such problem.") from None
 
 
 def reporter_other_incidents(*, incident: Incident, limit: int = 10) -> list[Incident]:
@@ -480,7 +479,7 @@ def incident_get_own_row(*, user: User | AnonymousUser, number: str) -> Incident
     try:
         return incidents_visible_to(user).get(number=number)
     except Incident.DoesNotExist:
-        raise Http404("No such incident.") from None
+        raise Incident.DoesNotExist("No such incident.") from None
 
 
 def incident_get_full(*, user: User | AnonymousUser, number: str) -> Incident:
@@ -488,7 +487,7 @@ def incident_get_full(*, user: User | AnonymousUser, number: str) -> Incident:
     try:
         return incident_list_full(user=user).get(number=number)
     except Incident.DoesNotExist:
-        raise Http404("No such incident.") from None
+        raise Incident.DoesNotExist("No such incident.") from None
 
 
 def incident_get_for_update(*, user: User | AnonymousUser, number: str) -> Incident:
@@ -501,7 +500,7 @@ def incident_get_for_update(*, user: User | AnonymousUser, number: str) -> Incid
             .get(number=number)
         )
     except Incident.DoesNotExist:
-        raise Http404("No such incident.") from None
+        raise Incident.DoesNotExist("No such incident.") from None
 
 
 def incidents_by_number(*, user: User | AnonymousUser, numbers: list[str]) -> list[Incident]:
@@ -543,7 +542,7 @@ def problem_get_full(*, user: User | AnonymousUser, number: str, for_update: boo
     try:
         return problems.get(number=number)
     except Problem.DoesNotExist:
-        raise Http404("No such problem.") from None
+        raise Problem.DoesNotExist("No such problem.") from None
 
 
 def service_list(*, user: User | AnonymousUser) -> QuerySet[Service]:

@@ -4,12 +4,11 @@ rows fetched up front and the raw payloads and tokens left in the database."""
 from datetime import timedelta
 
 import pytest
-from django.http import Http404
 from django.utils import timezone
 
 from feedback.models import SentimentScore
 from social import selectors
-from social.models import Direction, InboundState, MessageState
+from social.models import Direction, InboundState, MessageState, SocialMessage
 from social.selectors import InboxFilters
 
 from ..factories import IncidentFactory
@@ -82,7 +81,7 @@ def test_one_message_is_got_with_its_incident_number_or_not_found():
     with assert_queries(1):
         got = selectors.message_get(pk=message.pk)
         assert (got.incident_number, got.identity) == (message.incident.number, message.identity)
-    with pytest.raises(Http404):
+    with pytest.raises(SocialMessage.DoesNotExist, match="No such message"):
         selectors.message_get(pk=message.pk + 1000)
 
 

@@ -12,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from servicedesk.api.views import ServiceDeskAPIView, etag_for, require_if_match
+from servicedesk.shortcuts import get_or_404
 
 from .. import selectors, services
 from ..access import is_agent
@@ -99,7 +100,7 @@ class IncidentListView(ShowsIncidents, ServiceDeskAPIView):
         if not agent:
             data["impact"] = Impact.LOW  # as on the portal: agents judge the impact
         incident = services.incident_create(reporter=reporter, channel=Channel.API, actor=user, **data)
-        incident = selectors.incident_get_full(user=user, number=incident.number)
+        incident = get_or_404(selectors.incident_get_full, user=user, number=incident.number)
         return _with_etag(self.shown(incident), status_code=status.HTTP_201_CREATED)
 
 
@@ -114,7 +115,7 @@ class IncidentDetailView(ShowsIncidents, ServiceDeskAPIView):
 
     @extend_schema(summary="Get an incident", responses=s.IncidentSerializer)
     def get(self, request: Request, number: str) -> Response:
-        return Response(self.shown(selectors.incident_get_full(user=request.user, number=number)))
+        return Response(self.shown(get_or_404(selectors.incident_get_full, user=request.user, number=number)))
 
     @extend_schema(
         summary="Change an incident",
@@ -126,7 +127,7 @@ class IncidentDetailView(ShowsIncidents, ServiceDeskAPIView):
     def patch(self, request: Request, number: str) -> Response:
         user = request.user
         agent = is_agent(user)
-        selectors.incident_get_own_row(user=user, number=number)  # 404 before anything else
+        get_or_404(selectors.incident_get_own_row, user=user, number=number)  # 404 before anything else
         if not agent:
             refuse_fields(
                 request.data,
@@ -143,13 +144,13 @@ class IncidentDetailView(ShowsIncidents, ServiceDeskAPIView):
             if not changes.get("note", "").strip():
                 raise ValidationError({"note": "Tell us what is still wrong."})
         with transaction.atomic():
-            incident = selectors.incident_get_for_update(user=user, number=number)
+            incident = get_or_404(selectors.incident_get_for_update, user=user, number=number)
             require_if_match(request, etag_for(self.shown(incident)))
             if agent:
                 services.incident_change(incident=incident, actor=user, **changes)
             elif changes:
                 services.incident_reopen_by_reporter(incident=incident, actor=user, reason=changes.get("note", ""))
-        return _with_etag(self.shown(selectors.incident_get_full(user=user, number=number)))
+        return _with_etag(self.shown(get_or_404(selectors.incident_get_full, user=user, number=number)))
 
 
 @extend_schema(parameters=[INCIDENT_NUMBER])
@@ -168,7 +169,7 @@ class IncidentCommentsView(ServiceDeskAPIView):
         responses=s.CommentSerializer(many=True),
     )
     def get(self, request: Request, number: str) -> Response:
-        incident = selectors.incident_get_own_row(user=request.user, number=number)
+        incident = get_or_404(selectors.incident_get_own_row, user=request.user, number=number)
         return self.paginated(selectors.incident_comments(incident=incident, user=request.user), s.CommentSerializer)
 
     @extend_schema(
@@ -180,7 +181,7 @@ class IncidentCommentsView(ServiceDeskAPIView):
     )
     def post(self, request: Request, number: str) -> Response:
         user = request.user
-        incident = selectors.incident_get_own_row(user=user, number=number)
+        incident = get_or_404(selectors.incident_get_own_row, user=user, number=number)
         serializer = s.CommentCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         body, visibility = serializer.validated_data["body"], serializer.validated_data["visibility"]
@@ -208,7 +209,7 @@ class IncidentEventsView(ServiceDeskAPIView):
         responses=s.EventSerializer(many=True),
     )
     def get(self, request: Request, number: str) -> Response:
-        incident = selectors.incident_get_own_row(user=request.user, number=number)
+        incident = get_or_404(selectors.incident_get_own_row, user=request.user, number=number)
         return self.paginated(selectors.incident_events(incident=incident, user=request.user), s.EventSerializer)
 
 
@@ -237,7 +238,7 @@ class ProblemListView(ServiceDeskAPIView):
         numbers = data.pop("incidents", [])
         incidents = selectors.incidents_by_number(user=request.user, numbers=numbers) if numbers else []
         problem = services.problem_create(actor=request.user, incidents=incidents, **data)
-        problem = selectors.problem_get_full(user=request.user, number=problem.number)
+        problem = get_or_404(selectors.problem_get_full, user=request.user, number=problem.number)
         return _with_etag(s.ProblemSerializer(problem).data, status_code=status.HTTP_201_CREATED)
 
 
@@ -252,19 +253,21 @@ class ProblemDetailView(ServiceDeskAPIView):
 
     @extend_schema(summary="Get a problem", responses=s.ProblemSerializer)
     def get(self, request: Request, number: str) -> Response:
-        return Response(s.ProblemSerializer(selectors.problem_get_full(user=request.user, number=number)).data)
+        return Response(
+            s.ProblemSerializer(get_or_404(selectors.problem_get_full, user=request.user, number=number)).data
+        )
 
     @extend_schema(summary="Change a problem", request=s.ProblemUpdateSerializer, responses=s.ProblemSerializer)
     def patch(self, request: Request, number: str) -> Response:
         user = request.user
-        selectors.problem_get_full(user=user, number=number)
+        get_or_404(selectors.problem_get_full, user=user, number=number)
         serializer = s.ProblemUpdateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         with transaction.atomic():
-            problem = selectors.problem_get_full(user=user, number=number, for_update=True)
+            problem = get_or_404(selectors.problem_get_full, user=user, number=number, for_update=True)
             require_if_match(request, etag_for(s.ProblemSerializer(problem).data))
             services.problem_change(problem=problem, actor=user, **serializer.validated_data)
-        return _with_etag(s.ProblemSerializer(selectors.problem_get_full(user=user, number=number)).data)
+        return _with_etag(s.ProblemSerializer(get_or_404(selectors.problem_get_full, user=user, number=number)).data)
 
 
 @extend_schema(parameters=[PROBLEM_NUMBER])
@@ -282,12 +285,14 @@ class ProblemLinkView(ServiceDeskAPIView):
         responses=s.ProblemSerializer,
     )
     def post(self, request: Request, number: str) -> Response:
-        problem = selectors.problem_get_full(user=request.user, number=number)
+        problem = get_or_404(selectors.problem_get_full, user=request.user, number=number)
         serializer = s.ProblemIncidentsSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         incidents = selectors.incidents_by_number(user=request.user, numbers=serializer.validated_data["incidents"])
         services.problem_link_incidents(problem=problem, incidents=incidents, actor=request.user)
-        return _with_etag(s.ProblemSerializer(selectors.problem_get_full(user=request.user, number=number)).data)
+        return _with_etag(
+            s.ProblemSerializer(get_or_404(selectors.problem_get_full, user=request.user, number=number)).data
+        )
 
 
 @extend_schema(parameters=[PROBLEM_NUMBER])
@@ -304,12 +309,14 @@ class ProblemUnlinkView(ServiceDeskAPIView):
         responses=s.ProblemSerializer,
     )
     def post(self, request: Request, number: str) -> Response:
-        problem = selectors.problem_get_full(user=request.user, number=number)
+        problem = get_or_404(selectors.problem_get_full, user=request.user, number=number)
         serializer = s.ProblemIncidentsSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         incidents = selectors.incidents_by_number(user=request.user, numbers=serializer.validated_data["incidents"])
         services.problem_unlink_incidents(problem=problem, incidents=incidents, actor=request.user)
-        return _with_etag(s.ProblemSerializer(selectors.problem_get_full(user=request.user, number=number)).data)
+        return _with_etag(
+            s.ProblemSerializer(get_or_404(selectors.problem_get_full, user=request.user, number=number)).data
+        )
 
 
 # --- services, contacts, me ----------------------------------------------------------------

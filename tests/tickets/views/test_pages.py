@@ -81,7 +81,8 @@ def test_user_text_is_escaped(agent_client, contact):
 
 
 def test_the_health_check_reports_the_database(client):
-    assert client.get(reverse("healthz")).json() == {"status": "ok"}
+    # servicedesk.middleware.HealthCheckMiddleware answers it, before any URL is resolved.
+    assert client.get("/healthz").json() == {"status": "ok"}
 
 
 def test_static_assets_are_served_by_the_app(live_server):

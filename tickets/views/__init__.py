@@ -1,0 +1,11 @@
+"""Pages, one module per audience and domain; `tickets/urls.py` names them all.
+
+- `console`: the agents' queue and an incident's page (its forms post here too)
+- `problems`: problems and known errors
+- `contacts`: the contact list and merging two contacts
+- `portal`: the customers' pages
+
+Each view parses the request, calls one selector or service, and renders; the shapes they
+share (a form posted to a service, a 404 for what a selector did not find) are in
+`servicedesk/shortcuts.py`. The site's front door (`home`) is `servicedesk/views.py`.
+"""

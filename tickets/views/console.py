@@ -1,0 +1,301 @@
+"""The agents' console: the triage queue (live, with bulk actions) and an incident's page,
+whose forms each post to one view here and come back to it with their errors."""
+
+from datetime import timedelta
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.views.decorators.http import require_GET, require_POST
+
+from servicedesk.redirects import back_to
+from servicedesk.shortcuts import act_and_redirect, flash_form_errors, get_or_404, int_or_none, submit_form
+
+from .. import selectors, services
+from ..decorators import agent_required
+from ..forms import (
+    AssignForm,
+    BulkActionForm,
+    CommentForm,
+    PriorityForm,
+    ProblemLinkForm,
+    QueueFilterForm,
+    TransitionForm,
+)
+from ..models import Incident, IncidentStatus
+
+QUEUE_PAGE_SIZE = 50
+
+
+def _poll_seconds() -> int:
+    return settings.CONSOLE_LIVE_POLL_SECONDS
+
+
+def _cursor(request: HttpRequest) -> tuple[int | None, int | None, str]:
+    after, before = int_or_none(request.GET.get("after")), int_or_none(request.GET.get("before"))
+    return after, before, urlencode({"after": after} if after else {"before": before} if before else {})
+
+
+def _queue_context(request: HttpRequest, *, now) -> dict:
+    """The queue's filters and one page of it: shared by the page and its live refresh."""
+    filter_form = QueueFilterForm(request.GET)
+    filters = filter_form.filters()
+    after, before, cursor = _cursor(request)
+    page = selectors.incident_queue(
+        user=request.user, filters=filters, now=now, after=after, before=before, size=QUEUE_PAGE_SIZE
+    )
+    return {
+        "filter_form": filter_form,
+        "filters": filters,
+        "query": filter_form.query_string(),
+        "cursor": cursor,
+        "page": page,
+    }
+
+
+def _datetime_or_none(value: str | None):
+    parsed = parse_datetime(value or "")
+    return parsed if parsed and timezone.is_aware(parsed) else None
+
+
+@agent_required
+@require_GET
+def incident_list(request: HttpRequest) -> HttpResponse:
+    """The triage queue: the agent's home."""
+    now = timezone.now()
+    context = _queue_context(request, now=now)
+    context.update(
+        {
+            "now": now,
+            "since": now,
+            "last_id": selectors.incident_latest_id(),
+            "bulk_form": BulkActionForm(),
+            "poll_seconds": _poll_seconds(),
+            "here": request.get_full_path(),
+        }
+    )
+    return render(request, "tickets/incident_list.html", context)
+
+
+@agent_required
+@require_GET
+def incident_queue_live(request: HttpRequest) -> HttpResponse:
+    """Polled by the queue: how many incidents matching its filters arrived or changed since
+    it was loaded and, when something changed since the last poll, its rows redrawn (the
+    page keeps the agent's selection, focus and scroll; see static/js/console.js)."""
+    now = timezone.now()
+    since = _datetime_or_none(request.GET.get("since"))
+    last_id = int_or_none(request.GET.get("last_id")) or 0
+    seen = _datetime_or_none(request.GET.get("seen")) or since
+    if since is None:
+        return HttpResponse("The live queue needs “since”.", status=400, content_type="text/plain")
+    filters = QueueFilterForm(request.GET).filters()
+    changes = selectors.incident_queue_changes(
+        user=request.user, filters=filters, now=now, last_id=last_id, since=since, seen=seen
+    )
+    # A change saved just before this poll may commit just after it: look a little back.
+    next_seen = now - timedelta(seconds=5)
+    context = {
+        "changes": changes,
+        "since": since,
+        "last_id": last_id,
+        "seen": next_seen,
+        "poll_seconds": _poll_seconds(),
+    }
+    if changes.since_seen:
+        context.update(_queue_context(request, now=now))
+        context.update({"now": now, "redraw": True})
+    else:
+        context["query"] = QueueFilterForm(request.GET).query_string()
+        context["cursor"] = _cursor(request)[2]
+    return render(request, "tickets/_queue_live.html", context)
+
+
+@agent_required
+@require_POST
+def incident_bulk(request: HttpRequest) -> HttpResponse:
+    """Assign or move every selected incident of the queue, all or none."""
+    back = back_to(request, reverse("incident_list"))
+    form = BulkActionForm(request.POST)
+    if not form.is_valid():
+        flash_form_errors(request, form)
+        return redirect(back)
+    incidents = selectors.incidents_by_ids(user=request.user, ids=form.cleaned_data["incidents"])
+    data = form.cleaned_data
+    selected = f"{len(incidents)} incident{'s' if len(incidents) != 1 else ''}"
+
+    def move() -> str:
+        status = data["status"]
+        if not status:
+            raise ValidationError({"status": "Choose the status to move them to."})
+        services.incidents_bulk_transition(
+            incidents=incidents,
+            to_status=status,
+            actor=request.user,
+            hold_reason=data["note"] if status == IncidentStatus.ON_HOLD else "",
+            resolution=data["note"] if status == IncidentStatus.RESOLVED else "",
+        )
+        return f"now {IncidentStatus(status).label.lower()}"
+
+    def assign() -> str:
+        assignee = request.user if data["action"] == "assign_me" else data["assignee"]
+        services.incidents_bulk_assign(incidents=incidents, assignee=assignee, actor=request.user)
+        return f"assigned to {assignee.get_full_name() or assignee.get_username()}" if assignee else "unassigned"
+
+    return act_and_redirect(
+        request,
+        move if data["action"] == "status" else assign,
+        success=lambda done: f"{selected} {done}.",
+        back=back,
+        refused="Nothing was changed.",
+    )
+
+
+@agent_required
+@require_POST
+def incident_assign_me(request: HttpRequest, number: str) -> HttpResponse:
+    incident = get_or_404(selectors.incident_get, user=request.user, number=number)
+    return act_and_redirect(
+        request,
+        lambda: services.incident_assign(incident=incident, assignee=request.user, actor=request.user),
+        success=f"{incident.number} is assigned to you.",
+        back=back_to(request, reverse("incident_detail", args=[incident.number])),
+    )
+
+
+def _render_incident(request: HttpRequest, incident: Incident, *, status: int = 200, **forms) -> HttpResponse:
+    forms.setdefault("transition_form", TransitionForm(incident=incident))
+    forms.setdefault(
+        "assign_form",
+        AssignForm(initial={"assignee": incident.assignee_id, "assignment_group": incident.assignment_group_id}),
+    )
+    forms.setdefault("comment_form", CommentForm())
+    forms.setdefault(
+        "priority_form",
+        PriorityForm(initial={"impact": incident.impact, "urgency": incident.urgency, "major": incident.major}),
+    )
+    forms.setdefault("problem_form", ProblemLinkForm())
+    return render(
+        request,
+        "tickets/incident_detail.html",
+        {
+            "incident": incident,
+            "timeline": selectors.incident_timeline(incident=incident, user=request.user),
+            "other_incidents": selectors.reporter_other_incidents(incident=incident),
+            "now": timezone.now(),
+            **forms,
+        },
+        status=status,
+    )
+
+
+def _incident_page(incident: Incident) -> str:
+    return reverse("incident_detail", args=[incident.number])
+
+
+@agent_required
+@require_GET
+def incident_detail(request: HttpRequest, number: str) -> HttpResponse:
+    incident = get_or_404(selectors.incident_get, user=request.user, number=number)
+    return _render_incident(request, incident)
+
+
+@agent_required
+@require_POST
+def incident_priority(request: HttpRequest, number: str) -> HttpResponse:
+    """Impact, urgency (so the priority, and the SLA targets) and the major-incident flag."""
+    incident = get_or_404(selectors.incident_get, user=request.user, number=number)
+    form = PriorityForm(request.POST)
+    return submit_form(
+        request,
+        form,
+        lambda data: services.incident_update(incident=incident, actor=request.user, **data),
+        success=lambda updated: f"{incident.number} is now {updated.get_priority_display().lower()}.",
+        redirect_to=_incident_page(incident),
+    ) or _render_incident(request, incident, priority_form=form, status=400)
+
+
+@agent_required
+@require_POST
+def incident_problem_link(request: HttpRequest, number: str) -> HttpResponse:
+    incident = get_or_404(selectors.incident_get, user=request.user, number=number)
+    form = ProblemLinkForm(request.POST)
+    return submit_form(
+        request,
+        form,
+        lambda data: services.problem_link_incidents(problem=data["problem"], incidents=[incident], actor=request.user),
+        success=lambda problem: f"{incident.number} is linked to {problem.number}.",
+        redirect_to=_incident_page(incident),
+    ) or _render_incident(request, incident, problem_form=form, status=400)
+
+
+@agent_required
+@require_POST
+def incident_problem_unlink(request: HttpRequest, number: str) -> HttpResponse:
+    incident = get_or_404(selectors.incident_get, user=request.user, number=number)
+    problem_number = incident.problem.number if incident.problem_id else None
+    services.problem_unlink_incident(incident=incident, actor=request.user)
+    if problem_number:
+        messages.success(request, f"{incident.number} is no longer linked to {problem_number}.")
+    return redirect(back_to(request, _incident_page(incident)))
+
+
+@agent_required
+@require_POST
+def incident_transition(request: HttpRequest, number: str) -> HttpResponse:
+    incident = get_or_404(selectors.incident_get, user=request.user, number=number)
+    form = TransitionForm(request.POST, incident=incident)
+    return submit_form(
+        request,
+        form,
+        lambda data: services.incident_transition(
+            incident=incident,
+            to_status=data["status"],
+            hold_reason=data["hold_reason"],
+            resolution=data["resolution"],
+            actor=request.user,
+        ),
+        success=lambda moved: f"{incident.number} is now {IncidentStatus(moved.status).label.lower()}.",
+        redirect_to=_incident_page(incident),
+    ) or _render_incident(request, incident, transition_form=form, status=400)
+
+
+@agent_required
+@require_POST
+def incident_assign(request: HttpRequest, number: str) -> HttpResponse:
+    incident = get_or_404(selectors.incident_get, user=request.user, number=number)
+    form = AssignForm(request.POST)
+    return submit_form(
+        request,
+        form,
+        lambda data: services.incident_assign(
+            incident=incident,
+            assignee=data["assignee"],
+            assignment_group=data["assignment_group"],
+            actor=request.user,
+        ),
+        success=f"{incident.number} assignment saved.",
+        redirect_to=_incident_page(incident),
+    ) or _render_incident(request, incident, assign_form=form, status=400)
+
+
+@agent_required
+@require_POST
+def incident_comment(request: HttpRequest, number: str) -> HttpResponse:
+    incident = get_or_404(selectors.incident_get, user=request.user, number=number)
+    form = CommentForm(request.POST)
+    return submit_form(
+        request,
+        form,
+        lambda data: services.comment_create(
+            incident=incident, body=data["body"], visibility=data["visibility"], author=request.user
+        ),
+        success=lambda comment: "Reply added." if comment.visibility == "public" else "Internal note added.",
+        redirect_to=_incident_page(incident),
+    ) or _render_incident(request, incident, comment_form=form, status=400)
