@@ -310,7 +310,7 @@ class Batch:
     def _reopened(self, incident: Incident, parsed: ParsedEvent, identity: SocialIdentity) -> bool:
         try:
             tickets.incident_reopen_by_reporter(
-                incident=incident, actor=identity.contact, reason=parsed.text or "(no text)"
+                incident=incident, actor=identity.contact, note=parsed.text or "(no text)"
             )
         except ValidationError:
             return False  # outside the reopen window: the caller opens a follow-up

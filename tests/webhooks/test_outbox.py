@@ -101,7 +101,7 @@ def test_every_service_reports_its_change(everything, agent, customer, contact, 
             incident=incident, body="Hi", visibility="public", author=agent
         ),
         "incident_reopen_by_reporter": lambda: services.incident_reopen_by_reporter(
-            incident=incident, actor=customer, reason="Still broken"
+            incident=incident, actor=customer, note="Still broken"
         ),
         "problem_create": lambda: ProblemFactory(),
         "problem_update": lambda: services.problem_update(problem=problem, title="Renamed", actor=agent),

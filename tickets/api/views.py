@@ -1,13 +1,11 @@
 """The REST API's endpoints. Each parses the request, calls one selector or service, and
 serializes; the rules live in the services, who-sees-what in `tickets.access`."""
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import status
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -16,7 +14,7 @@ from servicedesk.shortcuts import get_or_404
 
 from .. import selectors, services
 from ..access import is_agent
-from ..models import Channel, Comment, Contact, Event, Impact, Incident, IncidentStatus, Problem, Service, Visibility
+from ..models import Channel, Comment, Contact, Event, Incident, Problem, Service
 from . import serializers as s
 from .filters import CommentFilter, ContactFilter, IncidentFilter, ProblemFilter
 from .permissions import HasRole, IsAgent, refuse_fields
@@ -85,8 +83,7 @@ class IncidentListView(ShowsIncidents, ServiceDeskAPIView):
     )
     def post(self, request: Request) -> Response:
         user = request.user
-        agent = is_agent(user)
-        if not agent:
+        if not is_agent(user):
             refuse_fields(
                 request.data,
                 known=s.IncidentCreateSerializer().fields,
@@ -95,11 +92,7 @@ class IncidentListView(ShowsIncidents, ServiceDeskAPIView):
             )
         serializer = s.IncidentCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
-        reporter = data.pop("reporter", None) or services.contact_for_user(user=user)
-        if not agent:
-            data["impact"] = Impact.LOW  # as on the portal: agents judge the impact
-        incident = services.incident_create(reporter=reporter, channel=Channel.API, actor=user, **data)
+        incident = services.incident_raise(actor=user, channel=Channel.API, **serializer.validated_data)
         incident = get_or_404(selectors.incident_get_full, user=user, number=incident.number)
         return _with_etag(self.shown(incident), status_code=status.HTTP_201_CREATED)
 
@@ -126,9 +119,8 @@ class IncidentDetailView(ShowsIncidents, ServiceDeskAPIView):
     )
     def patch(self, request: Request, number: str) -> Response:
         user = request.user
-        agent = is_agent(user)
         get_or_404(selectors.incident_get_own_row, user=user, number=number)  # 404 before anything else
-        if not agent:
+        if not is_agent(user):
             refuse_fields(
                 request.data,
                 known=s.IncidentUpdateSerializer().fields,
@@ -138,18 +130,11 @@ class IncidentDetailView(ShowsIncidents, ServiceDeskAPIView):
         serializer = s.IncidentUpdateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         changes = dict(serializer.validated_data)
-        if not agent and changes:
-            if changes.get("status") != IncidentStatus.IN_PROGRESS:
-                raise PermissionDenied("Customers can only reopen a resolved incident: status in_progress with a note.")
-            if not changes.get("note", "").strip():
-                raise ValidationError({"note": "Tell us what is still wrong."})
+        services.check_incident_change(actor=user, changes=changes)  # refused before the lock is taken
         with transaction.atomic():
             incident = get_or_404(selectors.incident_get_for_update, user=user, number=number)
             require_if_match(request, etag_for(self.shown(incident)))
-            if agent:
-                services.incident_change(incident=incident, actor=user, **changes)
-            elif changes:
-                services.incident_reopen_by_reporter(incident=incident, actor=user, reason=changes.get("note", ""))
+            services.incident_change(incident=incident, actor=user, **changes)
         return _with_etag(self.shown(get_or_404(selectors.incident_get_full, user=user, number=number)))
 
 
@@ -184,13 +169,7 @@ class IncidentCommentsView(ServiceDeskAPIView):
         incident = get_or_404(selectors.incident_get_own_row, user=user, number=number)
         serializer = s.CommentCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        body, visibility = serializer.validated_data["body"], serializer.validated_data["visibility"]
-        if is_agent(user):
-            comment = services.comment_create(incident=incident, body=body, visibility=visibility, author=user)
-        elif visibility != Visibility.PUBLIC:
-            raise PermissionDenied("Customers write public replies only.")
-        else:
-            comment = services.incident_reply_from_reporter(incident=incident, author=user, body=body)
+        comment = services.incident_reply(incident=incident, author=user, **serializer.validated_data)
         return Response(s.CommentSerializer(comment).data, status=status.HTTP_201_CREATED)
 
 

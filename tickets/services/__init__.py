@@ -10,7 +10,9 @@ writing on a social channel), or None for the system itself (SLA sweep, auto-clo
 
 One module per domain; a newcomer guesses the file from the noun:
 
-- `incidents`: one incident's lifecycle (open, move, assign, edit, the reporter's reopen and reply)
+- `incidents`: one incident's lifecycle (open, move, assign, edit)
+- `reporters`: what the reporter may do (raise, reply, reopen and its deadline), and the rules
+  that depend on who acts (`incident_raise`, `incident_reply`, `check_incident_change`)
 - `comments`: public replies and internal notes
 - `problems`: problems, known errors and their linked incidents
 - `contacts`: contacts, portal users' contacts, merges
@@ -34,8 +36,6 @@ from .incidents import (
     INCIDENT_EDITABLE_FIELDS,
     incident_assign,
     incident_create,
-    incident_reopen_by_reporter,
-    incident_reply_from_reporter,
     incident_transition,
     incident_update,
 )
@@ -49,6 +49,15 @@ from .problems import (
     problem_unlink_incident,
     problem_unlink_incidents,
     problem_update,
+)
+from .reporters import (
+    check_incident_change,
+    check_incident_reopen,
+    incident_raise,
+    incident_reopen_by_reporter,
+    incident_reopen_deadline,
+    incident_reply,
+    incident_reply_from_reporter,
 )
 from .sources import (
     REDACTED_TEXT,
@@ -66,6 +75,8 @@ __all__ = [
     "UNSET",
     "Actor",
     "IncidentDraft",
+    "check_incident_change",
+    "check_incident_reopen",
     "comment_create",
     "comment_redact_source",
     "comment_source_edited",
@@ -77,8 +88,11 @@ __all__ = [
     "incident_assign",
     "incident_change",
     "incident_create",
+    "incident_raise",
     "incident_redact_source",
     "incident_reopen_by_reporter",
+    "incident_reopen_deadline",
+    "incident_reply",
     "incident_reply_from_reporter",
     "incident_source_edited",
     "incident_transition",

@@ -11,9 +11,24 @@ from ..models import Incident, Problem, SupportGroup
 from .common import UNSET
 from .incidents import incident_assign, incident_transition, incident_update
 from .problems import problem_link_incidents, problem_transition, problem_unlink_incident, problem_update
+from .reporters import acts_as_customer, check_incident_change, incident_reopen_by_reporter
 
 
-def incident_change(
+def incident_change(*, incident: Incident, actor: Actor, **changes: Any) -> Incident:
+    """Apply descriptive fields, assignment, the problem link and then a status change in one
+    transaction, each through its own service (rules, SLA and audit as ever): all or nothing.
+
+    What `actor` may change is `check_incident_change`'s rule: a customer may only reopen
+    their incident, which is `incident_reopen_by_reporter` (the note is their reply)."""
+    check_incident_change(actor=actor, changes=changes)
+    if acts_as_customer(actor):
+        if changes:
+            incident = incident_reopen_by_reporter(incident=incident, actor=actor, note=changes["note"])
+        return incident
+    return _incident_change(incident=incident, actor=actor, **changes)
+
+
+def _incident_change(
     *,
     incident: Incident,
     actor: Actor,
@@ -26,8 +41,6 @@ def incident_change(
     problem: Problem | None = UNSET,
     **fields: Any,
 ) -> Incident:
-    """Apply descriptive fields, assignment, the problem link and then a status change in one
-    transaction, each through its own service (rules, SLA and audit as ever): all or nothing."""
     if (hold_reason or resolution or note) and status is None:
         given = next(
             name for name, value in (("hold_reason", hold_reason), ("resolution", resolution), ("note", note)) if value

@@ -1,9 +1,8 @@
-"""One incident's lifecycle: open, move, assign, edit, and the reporter's reopen and reply."""
+"""One incident's lifecycle: open, move, assign, edit (what the reporter may do is in `reporters`)."""
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -23,7 +22,6 @@ from ..models import (
     INCIDENT_TRANSITIONS,
     Category,
     Channel,
-    Comment,
     Contact,
     Event,
     Impact,
@@ -32,10 +30,8 @@ from ..models import (
     Service,
     SupportGroup,
     Urgency,
-    Visibility,
 )
 from ..signals import Change, announce_change
-from .comments import comment_create
 from .common import (
     UNSET,
     _apply_changes,
@@ -201,36 +197,6 @@ def _breaches_on_stop(incident: Incident, *, now: datetime, to_status: str) -> l
         incident.resolution_breached = True
         events.append(sla_breached_event(incident=incident, target="resolution", at=now))
     return events
-
-
-def incident_reopen_by_reporter(*, incident: Incident, actor: User | Contact, reason: str) -> Incident:
-    """The reporter says the fix did not hold: back to in progress, within the reopen window."""
-    reason = _clean_text(reason)
-    if not reason:
-        raise ValidationError({"reason": "Tell us what is still wrong."})
-    if incident.status != IncidentStatus.RESOLVED:
-        raise ValidationError({"status": "Only a resolved incident can be reopened."})
-    window = timedelta(days=settings.INCIDENT_REOPEN_DAYS)
-    if incident.resolved_at and timezone.now() - incident.resolved_at > window:
-        raise ValidationError(
-            {
-                "status": f"This incident was resolved more than {settings.INCIDENT_REOPEN_DAYS} "
-                "days ago; please raise a new one."
-            }
-        )
-    with transaction.atomic():
-        comment_create(incident=incident, body=reason, visibility=Visibility.PUBLIC, author=actor)
-        return incident_transition(incident=incident, to_status=IncidentStatus.IN_PROGRESS, actor=actor, note=reason)
-
-
-def incident_reply_from_reporter(*, incident: Incident, author: User | Contact, body: str) -> Comment:
-    """The reporter writes on their own incident (portal). A closed or cancelled incident
-    takes no more replies: the reporter is asked to raise a new one."""
-    if incident.status in (IncidentStatus.CLOSED, IncidentStatus.CANCELLED):
-        raise ValidationError(
-            {"body": f"{incident.number} is {incident.get_status_display().lower()}; please raise a new incident."}
-        )
-    return comment_create(incident=incident, body=body, visibility=Visibility.PUBLIC, author=author)
 
 
 def incident_assign(

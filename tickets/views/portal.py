@@ -1,8 +1,5 @@
 """The customers' portal: their incidents, raising one, and replying to or reopening one."""
 
-from datetime import timedelta
-
-from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -15,7 +12,7 @@ from servicedesk.shortcuts import get_or_404, submit_form
 from .. import selectors, services
 from ..decorators import customer_required
 from ..forms import IncidentRaiseForm, ReopenForm, ReplyForm
-from ..models import Channel, Impact, Incident, IncidentStatus
+from ..models import Channel, Incident, IncidentStatus
 
 PAGE_SIZE = 50
 
@@ -39,16 +36,7 @@ def portal_raise(request: HttpRequest) -> HttpResponse:
         response = submit_form(
             request,
             form,
-            lambda data: services.incident_create(
-                reporter=services.contact_for_user(user=request.user),
-                title=data["title"],
-                description=data["description"],
-                service=data["service"],
-                urgency=data["urgency"],
-                impact=Impact.LOW,
-                channel=Channel.WEB,
-                actor=request.user,
-            ),
+            lambda data: services.incident_raise(actor=request.user, channel=Channel.WEB, **data),
             success=lambda incident: f"Thank you. Your incident is {incident.number}; we will reply here.",
             redirect_to=_portal_page,
         )
@@ -60,11 +48,7 @@ def portal_raise(request: HttpRequest) -> HttpResponse:
 def _render_portal_incident(request: HttpRequest, incident: Incident, *, status: int = 200, **forms) -> HttpResponse:
     forms.setdefault("reply_form", ReplyForm())
     forms.setdefault("reopen_form", ReopenForm())
-    reopen_deadline = (
-        incident.resolved_at + timedelta(days=settings.INCIDENT_REOPEN_DAYS)
-        if incident.status == IncidentStatus.RESOLVED and incident.resolved_at
-        else None
-    )
+    reopen_deadline = services.incident_reopen_deadline(incident=incident)
     return render(
         request,
         "portal/incident.html",
@@ -95,7 +79,7 @@ def portal_reply(request: HttpRequest, number: str) -> HttpResponse:
     return submit_form(
         request,
         form,
-        lambda data: services.incident_reply_from_reporter(incident=incident, author=request.user, body=data["body"]),
+        lambda data: services.incident_reply(incident=incident, author=request.user, body=data["body"]),
         success="Your reply was sent to the service desk.",
         redirect_to=_portal_page(incident),
     ) or _render_portal_incident(request, incident, reply_form=form, status=400)
@@ -109,7 +93,7 @@ def portal_reopen(request: HttpRequest, number: str) -> HttpResponse:
     return submit_form(
         request,
         form,
-        lambda data: services.incident_reopen_by_reporter(incident=incident, actor=request.user, reason=data["reason"]),
+        lambda data: services.incident_reopen_by_reporter(incident=incident, actor=request.user, note=data["reason"]),
         success=f"{incident.number} is reopened; an agent will pick it up.",
         redirect_to=_portal_page(incident),
     ) or _render_portal_incident(request, incident, reopen_form=form, status=400)

@@ -133,7 +133,7 @@ def test_the_reporter_reopens_within_the_window(clock, agent, customer, settings
     incident = services.incident_transition(incident=incident, to_status="resolved", actor=agent, resolution="Done")
     clock.shift(timedelta(days=6))
 
-    incident = services.incident_reopen_by_reporter(incident=incident, actor=customer, reason="Broken again")
+    incident = services.incident_reopen_by_reporter(incident=incident, actor=customer, note="Broken again")
 
     assert incident.status == IncidentStatus.IN_PROGRESS
     assert incident.resolved_at is None
@@ -149,7 +149,7 @@ def test_the_reporter_cannot_reopen_after_the_window(clock, agent, customer, set
     clock.shift(timedelta(days=7, minutes=1))
 
     with pytest.raises(ValidationError) as raised:
-        services.incident_reopen_by_reporter(incident=incident, actor=customer, reason="Broken again")
+        services.incident_reopen_by_reporter(incident=incident, actor=customer, note="Broken again")
 
     assert "more than 7 days ago" in raised.value.message_dict["status"][0]
     incident.refresh_from_db()
