@@ -23,18 +23,6 @@ from rest_framework.settings import api_settings
 from rest_framework.views import set_rollback
 
 
-class PreconditionFailed(exceptions.APIException):
-    status_code = 412
-    default_detail = "The resource changed since you read it: fetch it again and retry with its new ETag."
-    default_code = "precondition_failed"
-
-
-class RequestTooLarge(exceptions.APIException):
-    status_code = 413
-    default_detail = "The request body is too large."
-    default_code = "request_too_large"
-
-
 class ErrorSerializer(serializers.Serializer):
     """The body of every error response (documents the format in the schema)."""
 

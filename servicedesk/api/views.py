@@ -23,7 +23,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.utils.encoders import JSONEncoder
 
-from .errors import PreconditionFailed
+from .exceptions import PreconditionFailed
 
 
 def etag_for(representation: Any) -> str:

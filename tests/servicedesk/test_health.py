@@ -37,3 +37,8 @@ def test_a_database_that_does_not_answer_is_a_503(client, production_hosts, monk
 def test_only_get_and_head_are_answered(client, production_hosts):
     assert client.head("/healthz", HTTP_HOST="127.0.0.1:8000").status_code == 200
     assert client.post("/healthz", HTTP_HOST="127.0.0.1:8000").status_code == 405
+
+
+def test_the_health_check_reports_the_database(client):
+    # servicedesk.middleware.HealthCheckMiddleware answers it, before any URL is resolved.
+    assert client.get("/healthz").json() == {"status": "ok"}

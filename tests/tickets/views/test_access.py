@@ -95,10 +95,3 @@ def test_a_user_without_a_role_sees_nothing(client, outsider, alices_incident):
     assert client.get(reverse("home")).status_code == 403
     assert client.get(reverse("incident_list")).status_code == 403
     assert client.get(reverse("portal_incident", args=[alices_incident.number])).status_code == 403
-
-
-def test_home_sends_each_role_to_its_start_page(client, agent, customer):
-    client.force_login(agent)
-    assert client.get(reverse("home")).url == reverse("incident_list")
-    client.force_login(customer)
-    assert client.get(reverse("home")).url == reverse("portal_home")
