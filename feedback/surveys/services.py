@@ -276,7 +276,7 @@ def _reopen(incident: Incident, text: str, message: SocialMessage | None, by_use
     actor = by_user or (message.identity.contact if message is not None and message.identity else incident.reporter)
     try:
         with transaction.atomic():
-            tickets.incident_reopen_by_reporter(incident=incident, actor=actor, reason=text)
+            tickets.incident_reopen_by_reporter(incident=incident, actor=actor, note=text)
     except ValidationError as error:
         return "; ".join(error.messages)
     return ""

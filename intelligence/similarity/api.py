@@ -6,6 +6,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from servicedesk.api.views import ServiceDeskAPIView
+from servicedesk.shortcuts import get_or_404
 from tickets.api.permissions import IsAgent
 from tickets.models import Incident
 from tickets.selectors import incident_get
@@ -43,6 +44,6 @@ class IncidentSimilarView(ServiceDeskAPIView):
     def get(self, request: Request, number: str) -> Response:
         query = SimilarQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        incident = incident_get(user=request.user, number=number)
+        incident = get_or_404(incident_get, user=request.user, number=number)
         found = incident_similar(incident=incident, **query.validated_data)
         return Response(SimilarIncidentSerializer(found, many=True).data)

@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from servicedesk.shortcuts import get_or_404
 from tickets.decorators import agent_required
 from tickets.merging import incident_merge as incident_merge_service
 from tickets.models import Incident
@@ -21,7 +22,7 @@ PANEL_SIZE = 8
 @agent_required
 @require_GET
 def similar_panel(request: HttpRequest, number: str) -> HttpResponse:
-    incident = incident_get(user=request.user, number=number)
+    incident = get_or_404(incident_get, user=request.user, number=number)
     return render(
         request,
         "similarity/_similar.html",
@@ -37,7 +38,7 @@ def similar_panel(request: HttpRequest, number: str) -> HttpResponse:
 @require_POST
 def incident_merge(request: HttpRequest, number: str) -> HttpResponse:
     """Merge this incident into another (by number): it closes as that one's duplicate."""
-    duplicate = incident_get(user=request.user, number=number)
+    duplicate = get_or_404(incident_get, user=request.user, number=number)
     into = request.POST.get("into", "").strip().upper()[:16]
     survivor = Incident.objects.filter(number=into).first()
     if survivor is None:
@@ -56,8 +57,8 @@ def incident_merge(request: HttpRequest, number: str) -> HttpResponse:
 @require_POST
 def incident_send_workaround(request: HttpRequest, number: str, problem_number: str) -> HttpResponse:
     """One click: the known error's workaround goes to the reporter, on the incident's channel."""
-    incident = incident_get(user=request.user, number=number)
-    problem = problem_get(user=request.user, number=problem_number)
+    incident = get_or_404(incident_get, user=request.user, number=number)
+    problem = get_or_404(problem_get, user=request.user, number=problem_number)
     try:
         workaround_send(incident=incident, problem=problem, actor=request.user)
     except ValidationError as error:
@@ -71,7 +72,7 @@ def incident_send_workaround(request: HttpRequest, number: str, problem_number: 
 @require_POST
 def problem_tell_everyone(request: HttpRequest, number: str) -> HttpResponse:
     """Send the workaround (or the fix) to every open incident of the problem, once each."""
-    problem = problem_get(user=request.user, number=number)
+    problem = get_or_404(problem_get, user=request.user, number=number)
     try:
         told = problem_tell_affected(problem=problem, actor=request.user)
     except ValidationError as error:

@@ -115,7 +115,7 @@ def test_messenger_only_within_24_hours_of_the_persons_last_message(contact):
 def test_a_reopened_incident_is_not_asked():
     incident = resolve(IncidentFactory(channel=Channel.WEB, reporter=ContactFactory(email="")))
     surveys_schedule()
-    tickets.incident_reopen_by_reporter(incident=incident, actor=incident.reporter, reason="back again")
+    tickets.incident_reopen_by_reporter(incident=incident, actor=incident.reporter, note="back again")
     assert surveys_send_due().skipped == 1
     assert "reopened" in Survey.objects.get(incident=incident).skip_reason
 
