@@ -15,6 +15,7 @@ from django.db.models import F, Q
 
 from .models import IncidentStatus
 
+ASCII_ID = re.compile(r"[0-9]{1,10}")  # str.isdigit() takes "²", which int() refuses
 DAY_RANGE = re.compile(r"^\s*(\d{4}-\d{2}-\d{2})\s*\.\.\s*(\d{4}-\d{2}-\d{2})\s*$")
 # Queue filter → the incident's time it ranges over.
 DAY_RANGE_FILTERS = {"opened": "created_at", "responded": "first_response_at", "resolved": "resolved_at"}
@@ -53,7 +54,7 @@ def day_range(value: str) -> tuple[datetime, datetime] | None:
 def _person_or_team(field: str, value: str) -> Q:
     if value == "none":
         return Q(**{f"{field}__isnull": True})
-    if value.isdigit() and 0 < int(value) < 2**31:
+    if ASCII_ID.fullmatch(value) and 0 < int(value) < 2**31:
         return Q(**{field: int(value)})
     return Q()
 

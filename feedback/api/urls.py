@@ -1,8 +1,9 @@
 from django.urls import path
 
-from . import views
+from . import ratings, views
 
 urlpatterns = [
+    path("satisfaction/", ratings.RatingListView.as_view(), name="api-satisfaction"),
     path("metrics/service/", views.ServiceMetricsView.as_view(), name="api-metrics-service"),
     path("metrics/sentiment/", views.SentimentMetricsView.as_view(), name="api-metrics-sentiment"),
 ]

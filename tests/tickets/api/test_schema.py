@@ -35,6 +35,7 @@ OPERATIONS = {
     ("/api/v1/webhooks/{id}/", "patch"),
     ("/api/v1/webhooks/{id}/", "delete"),
     ("/api/v1/webhooks/{id}/deliveries/", "get"),
+    ("/api/v1/satisfaction/", "get"),
     ("/api/v1/metrics/service/", "get"),
     ("/api/v1/metrics/sentiment/", "get"),
     ("/api/v1/social/messages/", "get"),
