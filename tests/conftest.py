@@ -130,3 +130,19 @@ def agent_client(client, agent):
 def customer_client(client, customer):
     client.force_login(customer)
     return client
+
+
+def pytest_collection_modifyitems(items):
+    """Every transactional test restores the seeded rows (roles, SLA targets, content types)
+    afterwards, as the browser and worker tests ask with serialized_rollback.
+
+    Without it, the flush after such a test re-creates the content types in the app registry's
+    order, with other ids than the migrations gave them; the next test that restores the
+    serialized rows then collides with them on (app_label, model) and errors at setup.
+    """
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if marker and marker.kwargs.get("transaction") and not marker.kwargs.get("serialized_rollback"):
+            item.add_marker(pytest.mark.django_db(**{**marker.kwargs, "serialized_rollback": True}), append=False)
+        elif "live_server" in getattr(item, "fixturenames", ()) and not marker:
+            item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True), append=False)

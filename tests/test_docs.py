@@ -18,7 +18,8 @@ OWNED_NAME = re.compile(r"`((?:[\w.-]+/)+[\w.-]+\.py)`'s `([\w.]+)`")
 # | 7 | `social/inbox/store.py` | `inbound_store` | ... in the walks' tables.
 TABLE_ROW = re.compile(r"^\| *\d+ *\| *`([^`]+\.py)` *\| *`([\w.]+)` *\|", re.MULTILINE)
 # URL paths and the folder every app may have, not repository paths.
-NOT_PATHS = {"api/", "api/v1/", "social/", "templates/"}
+# Names of an app's parts in general ("an app's views/"), not paths from the repository's root.
+NOT_PATHS = {"api/", "api/v1/", "social/", "templates/", "views/"}
 
 
 def defines(path: Path, dotted: str) -> bool:

@@ -18,6 +18,7 @@ def test_a_visitor_is_sent_to_log_in(client):
     assert (response.status_code, response.url) == (302, reverse("login"))
 
 
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_static_assets_are_served_by_the_app(live_server):
     import urllib.request
 

@@ -10,7 +10,7 @@ from feedback.rollups.refresh import rollups_refresh
 from .test_refresh import assert_rollups_match
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_refreshes_count_everything_once(desk):
     if connection.vendor != "postgresql":
         pytest.skip("row locks need PostgreSQL (SQLite runs one writer at a time anyway)")
