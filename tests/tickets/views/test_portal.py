@@ -20,10 +20,16 @@ def test_a_customer_raises_follows_and_reopens_an_incident(customer_client, cust
 
     page = customer_client.get(reverse("portal_incident", args=[incident.number])).text
     assert "Cleared the jam" in page and "Not fixed after all?" in page
+    assert "Resolution:" in page
 
     customer_client.post(reverse("portal_reopen", args=[incident.number]), {"reason": "Jammed again"})
     incident.refresh_from_db()
     assert incident.status == "in_progress"
+    # The resolution that did not hold is no longer shown as the answer, here or in the console.
+    assert "Resolution:" not in customer_client.get(reverse("portal_incident", args=[incident.number])).text
+    customer_client.force_login(agent)
+    assert "Resolution:" not in customer_client.get(reverse("incident_detail", args=[incident.number])).text
+    customer_client.force_login(customer)
 
     customer_client.post(reverse("portal_reply", args=[incident.number]), {"body": "It is the tray 2"})
     assert list(incident.comments.values_list("body", flat=True)) == [
