@@ -110,7 +110,7 @@ def notification_preferences_set(*, user: User, wanted: dict[str, bool]) -> dict
     with transaction.atomic():
         for kind, on in wanted.items():
             NotificationPreference.objects.update_or_create(user=user, kind=kind, defaults={"email": bool(on)})
-    return notification_preferences(user=user)
+    return {kind: bool(wanted.get(kind, on)) for kind, on in allowed.items()}
 
 
 def notification_send(*, notification_id: int) -> str:
