@@ -100,8 +100,17 @@ def created_event(*, ticket: Ticket, actor: Actor, at: datetime, follow_up_of: I
 
 
 def status_changed_event(
-    *, ticket: Ticket, actor: Actor, at: datetime, old_status: str, new_status: str, note: str = ""
+    *,
+    ticket: Ticket,
+    actor: Actor,
+    at: datetime,
+    old_status: str,
+    new_status: str,
+    note: str = "",
+    comment: Comment | None = None,
 ) -> Event:
+    """`comment`: the reply whose words are also the note (a reopen); the timeline shows
+    the words once, as the reply, and the line points at it."""
     statuses = ProblemStatus if isinstance(ticket, Problem) else IncidentStatus
     return _line(
         kind=EventKind.STATUS,
@@ -111,6 +120,7 @@ def status_changed_event(
         old=statuses(old_status).label,
         new=statuses(new_status).label,
         note=note,
+        comment=comment,
         **_ticket_fields(ticket),
     )
 

@@ -22,6 +22,7 @@ from ..models import (
     INCIDENT_TRANSITIONS,
     Category,
     Channel,
+    Comment,
     Contact,
     Event,
     Impact,
@@ -102,11 +103,13 @@ def incident_transition(
     hold_reason: str = "",
     resolution: str = "",
     note: str = "",
+    comment: Comment | None = None,
 ) -> Incident:
     """Move an incident along its lifecycle (`INCIDENT_TRANSITIONS`), or refuse with a reason.
 
     On hold needs a reason and resolved needs a resolution note. The SLA clock pauses while
-    on hold or resolved and resumes when the incident is worked again.
+    on hold or resolved and resumes when the incident is worked again. `comment` is the reply
+    that says the same as `note` (a reopen): the audit line points at it.
     """
     hold_reason, resolution = _clean_text(hold_reason), _clean_text(resolution)
     with transaction.atomic():
@@ -172,6 +175,7 @@ def incident_transition(
                 old_status=old_status,
                 new_status=to_status,
                 note=hold_reason or resolution or _clean_text(note),
+                comment=comment,
             ),
         )
         Event.objects.bulk_create(events)

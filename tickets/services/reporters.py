@@ -96,8 +96,10 @@ def incident_reopen_by_reporter(*, incident: Incident, actor: User | Contact, no
     progress, within the reopen window. The note is posted as their public reply too."""
     note = check_incident_reopen(incident=incident, note=note)
     with transaction.atomic():
-        comment_create(incident=incident, body=note, visibility=Visibility.PUBLIC, author=actor)
-        return incident_transition(incident=incident, to_status=IncidentStatus.IN_PROGRESS, actor=actor, note=note)
+        reply = comment_create(incident=incident, body=note, visibility=Visibility.PUBLIC, author=actor)
+        return incident_transition(
+            incident=incident, to_status=IncidentStatus.IN_PROGRESS, actor=actor, note=note, comment=reply
+        )
 
 
 def check_incident_change(*, actor: Any, changes: dict[str, Any]) -> None:

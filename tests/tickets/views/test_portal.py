@@ -53,3 +53,20 @@ def test_the_reopen_button_shows_until_the_deadline(customer_client, customer, a
     assert "Not fixed after all?" not in customer_client.get(reverse("portal_incident", args=[incident.number])).text
     settings.INCIDENT_REOPEN_DAYS = 7
     assert "Not fixed after all?" in customer_client.get(reverse("portal_incident", args=[incident.number])).text
+
+
+def test_the_reopen_reason_shows_once_on_the_timeline_for_the_customer_and_the_agent(customer_client, customer, agent):
+    incident = services.incident_create(reporter=services.contact_for_user(user=customer), title="VPN", actor=customer)
+    services.incident_transition(incident=incident, to_status="resolved", resolution="Restarted", actor=agent)
+    customer_client.post(reverse("portal_reopen", args=[incident.number]), {"reason": "Drops again every hour"})
+
+    assert (
+        customer_client.get(reverse("portal_incident", args=[incident.number])).text.count("Drops again every hour")
+        == 1
+    )
+    customer_client.force_login(agent)
+    console = customer_client.get(reverse("incident_detail", args=[incident.number])).text
+    assert console.count("Drops again every hour") == 1
+    # The audit trail keeps the words with the status change, pointing at the reply.
+    line = incident.events.get(kind="status", new_value="In progress")
+    assert line.note == "Drops again every hour" and line.comment.body == "Drops again every hour"
