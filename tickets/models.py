@@ -248,10 +248,21 @@ class Incident(NeverDeletedModel):
     response_breached = models.BooleanField(default=False)
     resolution_breached = models.BooleanField(default=False)
 
-    # 0 for what nobody has looked at yet (new and unassigned), 1 for the rest: the triage
-    # queue lists those first. The database keeps it, so no service has to remember to.
+    # The triage queue's first sort key. 0 for an open incident whose SLA is breached on the
+    # clock that matters (the response until there is one, then the resolution), assigned or
+    # not; 1 for what nobody has looked at yet (new and unassigned); 2 for the rest. The
+    # database keeps it, so no service has to remember to. It reads the breach flags, which
+    # the sweep sets within a minute of a target passing (`tickets.sla.breached_q`).
     triage_rank = models.GeneratedField(
-        expression=Case(When(Q(status="new", assignee__isnull=True), then=Value(0)), default=Value(1)),
+        expression=Case(
+            When(
+                Q(status__in=["new", "in_progress", "on_hold"])
+                & (Q(response_breached=True, first_response_at__isnull=True) | Q(resolution_breached=True)),
+                then=Value(0),
+            ),
+            When(Q(status="new", assignee__isnull=True), then=Value(1)),
+            default=Value(2),
+        ),
         output_field=models.SmallIntegerField(),
         db_persist=True,
     )

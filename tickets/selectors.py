@@ -12,6 +12,7 @@ from django.db.models import Count, F, Func, Max, Prefetch, Q, QuerySet, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.lookups import GreaterThan, LessThan
 
+from . import sla
 from .access import incidents_visible_to, problems_visible_to, sees_internal_notes
 from .figure_filters import SLA_FIGURE_CHOICES, SLA_FIGURE_FILTERS, figure_q
 from .models import (
@@ -147,7 +148,9 @@ class QueueSort:
 
 
 QUEUE_SORTS = {
-    "triage": QueueSort("Triage: untriaged, priority, oldest", ("triage_rank", "priority", "created_at", "id")),
+    "triage": QueueSort(
+        "Triage: breached, untriaged, priority, oldest", ("triage_rank", "priority", "created_at", "id")
+    ),
     "newest": QueueSort("Newest first", ("created_at", "id"), descending=True),
     "oldest": QueueSort("Oldest first", ("created_at", "id")),
     "updated": QueueSort("Recently updated", ("updated_at", "id"), descending=True),
@@ -162,6 +165,18 @@ QUEUE_SLA_FILTERS = [
     *SLA_FIGURE_CHOICES,
 ]
 INCIDENT_NUMBER = re.compile(r"^\s*(INC\d{7})\s*$", re.IGNORECASE)
+# What an agent types for an incident number: INC0000042, inc42 or #42.
+TYPED_INCIDENT_NUMBER = re.compile(r"^\s*(?:INC|#)\s*0*(\d{1,7})\s*$", re.IGNORECASE)
+
+
+def incident_number_typed(*, user: User | AnonymousUser, query: str) -> str | None:
+    """The number of the incident `query` names, if it names one `user` may see (the queue's
+    search jumps to it)."""
+    typed = TYPED_INCIDENT_NUMBER.match(query or "")
+    if not typed:
+        return None
+    number = f"INC{int(typed.group(1)):07d}"
+    return number if incidents_visible_to(user).filter(number=number).exists() else None
 
 
 @dataclass(frozen=True)
@@ -235,14 +250,8 @@ def incident_queue_filtered(*, user: User | AnonymousUser, filters: QueueFilters
 
 
 def sla_breached_q(*, now: datetime) -> Q:
-    """A target missed: flagged by the sweep, or overdue on a running clock and not flagged yet."""
-    running = Q(status__in=SLA_RUNNING_STATUSES, sla_paused_since__isnull=True)
-    return (
-        Q(response_breached=True)
-        | Q(resolution_breached=True)
-        | (running & Q(resolution_due_at__lt=now))
-        | (running & Q(first_response_at__isnull=True, response_due_at__lt=now))
-    )
+    """The queue's "Breached" filter: the same definition its SLA badge shows (`tickets.sla`)."""
+    return sla.breached_q(now=now)
 
 
 def sla_due_soon_q(*, now: datetime, within: timedelta = timedelta(hours=1)) -> Q:

@@ -200,10 +200,10 @@
       const badge = el.querySelector(".badge");
       if (!badge) return;
       if (left <= 0) {
-        badge.textContent = "Breached";
+        badge.textContent = el.dataset.breached || "Breached";
         badge.className = "badge text-bg-danger";
       } else {
-        badge.textContent = `Due in ${formatLeft(left)}`;
+        badge.textContent = `${el.dataset.label || "Due in"} ${formatLeft(left)}`;
         badge.classList.toggle("text-bg-warning", left <= 3600000);
       }
     });

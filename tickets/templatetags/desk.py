@@ -120,6 +120,44 @@ def sla_countdown(incident: Incident, now: datetime) -> str:
     )
 
 
+QUEUE_CLOCK_WORDS = {
+    # target: (running, breached)
+    "response": ("Respond in", "Response breached"),
+    "resolution": ("Resolve in", "Resolution breached"),
+}
+
+
+@register.simple_tag
+def queue_sla(incident: Incident, now: datetime) -> str:
+    """The queue's SLA cell: the clock that matters next (the response until the first
+    response, then the resolution), breached exactly when the "Breached" filter selects the
+    incident (`tickets.sla.next_clock` and `tickets.sla.breached_q` share one definition)."""
+    clock = sla.next_clock(incident, now)
+    running_words, breached_words = QUEUE_CLOCK_WORDS[clock.target]
+    if clock.state == "breached":
+        late = now - clock.due if clock.due is not None and clock.due < now else None
+        text = f"{breached_words} {_duration(late)} ago" if late else breached_words
+        return format_html('<span class="badge text-bg-danger sla-breached" data-sla="breached">{}</span>', text)
+    if clock.state == "none":
+        return mark_safe('<span class="text-body-secondary" data-sla="none">No target</span>')
+    if clock.state == "paused":
+        return mark_safe('<span class="badge text-bg-light border" data-sla="paused">Paused</span>')
+    if clock.state == "met":
+        return mark_safe('<span class="badge text-bg-success" data-sla="met">Met</span>')
+    left = clock.due - now
+    css = "text-bg-warning" if left <= timedelta(hours=1) else "text-bg-light border"
+    return format_html(
+        '<span class="sla-countdown" data-sla="running" data-due="{}" data-label="{}" data-breached="{}">'
+        '<span class="badge {}">{} {}</span></span>',
+        clock.due.isoformat(),
+        running_words,
+        breached_words,
+        css,
+        running_words,
+        _duration(left),
+    )
+
+
 @register.simple_tag
 def queue_row(incident: Incident, now: datetime, since: datetime, last_id: int) -> str:
     """One row of the triage queue.
@@ -132,7 +170,7 @@ def queue_row(incident: Incident, now: datetime, since: datetime, last_id: int) 
     is_new = incident.pk > last_id
     updated = not is_new and incident.updated_at > since
     classes = ["queue-new" if is_new else "queue-updated" if updated else "", ""]
-    if incident.triage_rank == 0:
+    if incident.triage_rank == 1:
         classes.append("queue-untriaged")
     flags = []
     # "Arrived", not "New": a row that arrived since the page was opened is usually also in
@@ -174,7 +212,7 @@ def queue_row(incident: Incident, now: datetime, since: datetime, last_id: int) 
         service=incident.service.name if incident.service_id else "—",
         channel=incident.get_channel_display(),
         assignee=assignee,
-        sla=sla_state(incident, now),
+        sla=queue_sla(incident, now),
         updated_iso=updated_at.isoformat(),
         updated_text=updated_at.strftime("%d %b %H:%M"),
     )

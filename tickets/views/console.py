@@ -67,7 +67,10 @@ def _datetime_or_none(value: str | None):
 @agent_required
 @require_GET
 def incident_list(request: HttpRequest) -> HttpResponse:
-    """The triage queue: the agent's home."""
+    """The triage queue: the agent's home. A search for an incident's number opens it."""
+    number = selectors.incident_number_typed(user=request.user, query=request.GET.get("q", ""))
+    if number:
+        return redirect("incident_detail", number)
     now = timezone.now()
     context = _queue_context(request, now=now)
     context.update(

@@ -30,8 +30,8 @@ def test_new_and_unassigned_incidents_come_first_then_priority_then_the_oldest(a
     IncidentFactory(reporter=contact, title="newer low")
     worked = IncidentFactory(reporter=contact, title="worked", impact=1, urgency=1)
     services.incident_transition(incident=worked, to_status="in_progress", actor=agent)
-    assert Incident.objects.get(pk=old_low.pk).triage_rank == 0
-    assert Incident.objects.get(pk=taken.pk).triage_rank == 1
+    assert Incident.objects.get(pk=old_low.pk).triage_rank == 1
+    assert Incident.objects.get(pk=taken.pk).triage_rank == 2
 
     assert titles(agent) == ["new high", "old low", "newer low", "taken critical", "worked"]
 
@@ -74,6 +74,19 @@ def test_the_sla_filters_find_breached_and_soon_due_incidents(agent, contact):
     assert titles(agent, sla="due_soon") == ["soon"]
     assert soon.response_due_at - now < timedelta(hours=1)
     assert flagged.pk
+
+
+def test_breached_incidents_come_first_assigned_or_not(agent, contact):
+    now = timezone.now()
+    IncidentFactory(reporter=contact, title="untriaged critical", impact=1, urgency=1)
+    late = IncidentFactory(reporter=contact, title="late, assigned", opened_at=now - timedelta(days=2))
+    services.incident_assign(incident=late, assignee=agent, actor=agent)
+    services.incident_transition(incident=late, to_status="in_progress", actor=agent)
+    IncidentFactory(reporter=contact, title="late, nobody's", opened_at=now - timedelta(days=3))
+    services.sla_flag_breaches(now=now)
+
+    assert titles(agent) == ["late, nobody's", "late, assigned", "untriaged critical"]
+    assert set(titles(agent, sla="breached")) == {"late, nobody's", "late, assigned"}
 
 
 @pytest.mark.parametrize("sort", list(QUEUE_SORTS))

@@ -252,3 +252,17 @@ def test_the_console_is_closed_to_customers(customer_client, customer, name, met
     assert response.status_code == 403
     incident.refresh_from_db()
     assert incident.assignee is None and incident.priority == 5
+
+
+def test_typing_an_incident_number_in_the_search_opens_that_incident(agent_client, contact):
+    incident = IncidentFactory(reporter=contact, title="VPN drops")
+    sequence = int(incident.number[3:])
+    for typed in (incident.number, incident.number.lower(), f" inc{sequence} ", f"#{sequence}"):
+        response = agent_client.get(reverse("incident_list"), {"q": typed})
+        assert response.status_code == 302, typed
+        assert response.url == reverse("incident_detail", args=[incident.number])
+    # A number nobody has (or the agent may not see) is an ordinary search that finds nothing.
+    missing = agent_client.get(reverse("incident_list"), {"q": "INC0999999"})
+    assert missing.status_code == 200 and missing.context["page"].incidents == []
+    words = agent_client.get(reverse("incident_list"), {"q": "vpn"})
+    assert words.status_code == 200 and [i.pk for i in words.context["page"].incidents] == [incident.pk]
