@@ -15,12 +15,13 @@ class NotificationKind(models.TextChoices):
     # To the person who reported the incident through the portal.
     PUBLIC_REPLY = "public_reply", "An agent replies to my incident"
     RESOLVED = "resolved", "My incident is resolved"
+    SURVEY = "survey", "How did we do? (a satisfaction survey once my incident is resolved)"
     # To agents.
     ASSIGNED = "assigned", "An incident is assigned to me"
     REPORTER_ANSWERED = "reporter_answered", "The reporter of my incident answers"
 
 
-CUSTOMER_KINDS = (NotificationKind.PUBLIC_REPLY, NotificationKind.RESOLVED)
+CUSTOMER_KINDS = (NotificationKind.PUBLIC_REPLY, NotificationKind.RESOLVED, NotificationKind.SURVEY)
 AGENT_KINDS = (NotificationKind.ASSIGNED, NotificationKind.REPORTER_ANSWERED)
 
 
@@ -45,7 +46,10 @@ class NotificationState(models.TextChoices):
 
 
 class Notification(models.Model):
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # Empty for a reporter who has an address but no account (a survey by e-mail): `to` says where.
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     kind = models.CharField(max_length=24, choices=NotificationKind.choices)
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="+")
     # What it is about, once: the audit event or the comment that caused it. A receiver that
@@ -64,7 +68,11 @@ class Notification(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["recipient", "kind", "cause"], name="notification_once_per_cause")
+            models.UniqueConstraint(fields=["recipient", "kind", "cause"], name="notification_once_per_cause"),
+            # A survey (no recipient account perhaps) is mailed once: its cause names it.
+            models.UniqueConstraint(
+                fields=["kind", "cause"], condition=models.Q(kind="survey"), name="notification_survey_once"
+            ),
         ]
         indexes = [
             models.Index(fields=["created_at"], name="notification_pending_idx", condition=models.Q(state="pending"))

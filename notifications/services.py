@@ -94,6 +94,39 @@ def notifications_for_comments(*, comment_pks: Iterable[int]) -> list[Notificati
     return _record(wanted)
 
 
+def notification_survey_record(
+    *, incident: Incident, to: str, subject: str, body: str, cause: str
+) -> Notification | None:
+    """A satisfaction survey by e-mail to the incident's reporter (feedback asks, with its own
+    words and links), written in the caller's transaction like every notification and sent by
+    the same worker. Once per `cause`; None when the reporter turned surveys off."""
+    recipient = incident.reporter.user
+    if (
+        recipient is not None
+        and NotificationPreference.objects.filter(user=recipient, kind=NotificationKind.SURVEY, email=False).exists()
+    ):
+        return None
+    Notification.objects.bulk_create(
+        [
+            Notification(
+                recipient=recipient,
+                kind=NotificationKind.SURVEY,
+                incident=incident,
+                cause=cause,
+                subject=subject[:200],
+                body=body,
+                to=to,
+                created_at=timezone.now(),
+            )
+        ],
+        ignore_conflicts=True,  # asked again for the same survey: the first row stands
+    )
+    notification = Notification.objects.get(kind=NotificationKind.SURVEY, cause=cause)
+    if notification.state == NotificationState.PENDING:
+        transaction.on_commit(lambda: _enqueue([notification.pk]), robust=True)
+    return notification
+
+
 def notification_preferences(*, user: User) -> dict[str, bool]:
     """Each kind the user can receive (by role), on or off."""
     kinds = AGENT_KINDS if is_agent(user) else CUSTOMER_KINDS

@@ -42,6 +42,7 @@ urlpatterns = [
     path("broadcasts/", include("broadcasts.urls")),
     path("spikes/", include("intelligence.spikes.urls")),
     path("dashboards/", include("feedback.dashboards.urls")),
+    path("surveys/", include("feedback.surveys.urls")),
     path("intelligence/", include("intelligence.similarity.urls")),
     path("problems/candidates/", include("intelligence.candidates.urls")),
     path("", include("accounts.urls")),

@@ -21,3 +21,7 @@ outbound_changed_at_source = Signal()
 # returns a non-empty reason takes the reply (feedback: an answer to a satisfaction survey):
 # it is recorded on the incident with that reason, and neither reopens nor follows it up.
 reply_on_resolved_incident = Signal()
+
+# The state reason of a reply that reopened its resolved incident (the reopen rules allowed it):
+# a receiver may still read it afterwards (feedback: "1, it's broken again" is also a rating).
+REOPENED_REASON = "Reopened {number}."

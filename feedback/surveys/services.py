@@ -6,8 +6,9 @@
 - `surveys_send_due` (periodic) asks those whose delay is over: a social question is an
   outbound message queued in the same outbox as replies (sent by its worker, with or
   without credentials now: the outbox keeps it until it can), portal questions appear on the
-  incident's page, e-mail goes after the commit. A survey is asked once (its state moves
-  from scheduled under a row lock), never twice (one per incident and medium).
+  incident's page, e-mail is a row of the notifications' outbox (five signed one-click rating
+  links, `links.py`), sent by its worker. A survey is asked once (its state moves from
+  scheduled under a row lock), never twice (one per incident and medium).
 - `survey_answer_record` reads an answer, stores the rating once (a later one replaces it,
   each answer kept in `SurveyAnswer`), keeps the words as a comment with their sentiment,
   and reopens the incident only when the answer says the problem is back (reopen rules).
@@ -17,19 +18,25 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
+from django.contrib.auth.models import User
+from django.core import signing
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
 from django.utils import timezone
 
+from notifications.services import notification_survey_record
 from social import platforms
 from social.events import ANSWER_KIND, Kind
 from social.models import Direction, MessageState, SocialMessage
 from social.outbox.queue import enqueue_sending
+from social.signals import REOPENED_REASON
 from tickets import services as tickets
 from tickets.models import Incident, IncidentStatus
 
 from ..sentiment import score_text
+from .links import rating_from_token, rating_links
 from .models import DEFAULT_QUESTION, EMAIL, PORTAL, Survey, SurveyAnswer, SurveySettings, SurveyState
 from .parsing import parse_answer
 
@@ -121,7 +128,7 @@ def surveys_send_due(*, now: datetime | None = None, batch_size: int = BATCH) ->
         due = list(
             Survey.objects.filter(state=SurveyState.SCHEDULED, send_after__lte=now)
             .select_for_update(skip_locked=True, of=("self",))
-            .select_related("incident__reporter")
+            .select_related("incident__reporter__user")
             .order_by("send_after", "pk")[:batch_size]
         )
         for survey in due:
@@ -148,21 +155,27 @@ def survey_send(*, survey: Survey, now: datetime) -> bool:
     if not medium_settings.enabled:
         return _skip(survey, f"Surveys were turned off on {survey.medium}.")
     question = question_for(incident, medium_settings)
+    expires_at = now + timedelta(hours=medium_settings.answer_window_hours)
     if survey.medium == EMAIL:
         if not incident.reporter.email:
             return _skip(survey, "The reporter has no e-mail address.")
-        address, number = incident.reporter.email, incident.number
-        body = f"{question}\n\nReply to this e-mail, or answer on {number}'s page in the portal."
-        transaction.on_commit(
-            lambda: send_mail(f"{number}: how did we do?", body, None, [address], fail_silently=True), robust=True
+        survey.sent_at, survey.expires_at = now, expires_at  # the links expire with the window
+        context = {"incident": incident, "question": question, "links": rating_links(survey=survey), "survey": survey}
+        mail = notification_survey_record(
+            incident=incident,
+            to=incident.reporter.email,
+            subject=render_to_string("feedback/survey_email_subject.txt", context).strip(),
+            body=render_to_string("feedback/survey_email.txt", context),
+            cause=f"survey:{survey.pk}",
         )
+        if mail is None:
+            return _skip(survey, "The reporter turned satisfaction surveys off.")
     elif survey.medium != PORTAL:
         message = _social_question(survey, question, now)
         if isinstance(message, str):
             return _skip(survey, message)
         survey.message = message
-    survey.state, survey.question, survey.sent_at = SurveyState.SENT, question, now
-    survey.expires_at = now + timedelta(hours=medium_settings.answer_window_hours)
+    survey.state, survey.question, survey.sent_at, survey.expires_at = SurveyState.SENT, question, now, expires_at
     survey.save(update_fields=["state", "question", "sent_at", "expires_at", "message"])
     return True
 
@@ -224,10 +237,13 @@ def survey_answer_record(
     message: SocialMessage | None = None,
     by_user=None,
     now: datetime | None = None,
+    already_reopened: bool = False,
 ) -> AnswerOutcome:
-    """Record an answer to a sent survey: `rating` when the person chose one (portal),
-    otherwise read from `text`. The survey keeps one rating: a later answer's replaces it,
-    and every answer is kept as written. Past the answer window it is refused."""
+    """Record an answer to a sent survey: `rating` when the person chose one (portal, e-mail
+    link), otherwise read from `text`. The survey keeps one rating: a later answer's replaces
+    it, and every answer is kept as written. Words saying the problem is back also follow the
+    reopen rules ("1, it's broken again" is a 1 and a reopen); `already_reopened` when the
+    intake reopened it on reading them. Past the answer window it is refused."""
     now = now or timezone.now()
     if survey.state != SurveyState.SENT:
         raise ValidationError("This survey was not sent: there is nothing to answer.")
@@ -263,7 +279,9 @@ def survey_answer_record(
         survey.answered_at = now
         survey.save(update_fields=fields)
         refused = ""
-        if parsed.problem_back and rating is None:
+        if already_reopened:
+            answer.reopened = True
+        elif parsed.problem_back:
             refused = _reopen(survey.incident, text, message, by_user)
             answer.reopened = not refused
         answer.save()
@@ -303,21 +321,68 @@ def survey_answers_record_from_messages(*, message_ids: list[int]) -> int:
     `feedback.receivers.take_survey_answers`); return how many. Idempotent: a message
     already recorded as an answer is skipped."""
     messages = list(
-        SocialMessage.objects.filter(
-            pk__in=message_ids,
-            direction=Direction.INBOUND,
-            state=MessageState.RECORDED,
-            state_reason=SURVEY_ANSWER_REASON,
-            incident__isnull=False,
+        SocialMessage.objects.filter(pk__in=message_ids, direction=Direction.INBOUND, incident__isnull=False)
+        .filter(
+            Q(state=MessageState.RECORDED, state_reason=SURVEY_ANSWER_REASON)
+            # A reply saying the problem is back reopened its incident at intake; with a score
+            # in it ("1, it's broken again") it is also the survey's answer.
+            | Q(state=MessageState.JOINED, state_reason__startswith=REOPENED_REASON.split("{", 1)[0])
         )
         .exclude(pk__in=SurveyAnswer.objects.filter(message__isnull=False).values("message_id"))
         .select_related("incident", "identity__contact")
     )
     recorded = 0
     for message in messages:
+        reopened = message.state == MessageState.JOINED
+        if reopened and (
+            message.state_reason != REOPENED_REASON.format(number=message.incident.number)
+            or parse_answer(message.text).rating is None
+        ):
+            continue  # a reopen without a score is no answer to the survey
         survey = survey_open_on(incident=message.incident, channel=message.channel, now=message.created_at)
         if survey is None:
             continue
-        survey_answer_record(survey=survey, text=message.text, message=message, now=message.created_at)
+        survey_answer_record(
+            survey=survey, text=message.text, message=message, now=message.created_at, already_reopened=reopened
+        )
         recorded += 1
     return recorded
+
+
+# --- answers on the portal and through the e-mail's links -------------------------------------
+
+
+def survey_portal_open(*, incident: Incident, now: datetime | None = None) -> Survey | None:
+    """The incident's portal survey while it takes answers (what its page offers), if any."""
+    return Survey.objects.filter(
+        incident=incident, medium=PORTAL, state=SurveyState.SENT, expires_at__gt=now or timezone.now()
+    ).first()
+
+
+def survey_answer_on_portal(
+    *, incident: Incident, user: User, rating: int, comment: str = "", now: datetime | None = None
+) -> AnswerOutcome:
+    """The reporter's 1–5 choice (and words, if any) on their incident's page in the portal.
+    Only the incident's reporter answers its survey."""
+    reporter_user_id = incident.reporter.user_id
+    if reporter_user_id is None or reporter_user_id != user.pk:
+        raise PermissionDenied("Only the person who reported the incident answers its survey.")
+    survey = survey_portal_open(incident=incident, now=now)
+    if survey is None:
+        raise ValidationError("This incident's survey takes no answers now.")
+    return survey_answer_record(survey=survey, rating=rating, text=comment.strip(), by_user=user, now=now)
+
+
+def survey_answer_by_link(*, token: str, rating: int, comment: str = "", now: datetime | None = None) -> AnswerOutcome:
+    """The rating chosen through one of the e-mail's signed links (confirmed on its page,
+    perhaps changed there, with words if any). The link is the person's key: it names the
+    survey, and expires with the answer window."""
+    try:
+        survey, _linked_rating = rating_from_token(token, now=now)
+    except signing.SignatureExpired:
+        raise ValidationError("This link has expired: answers to the survey are closed.") from None
+    except signing.BadSignature:
+        raise ValidationError("This link is not valid: it may have been cut or changed.") from None
+    if survey.medium != EMAIL:
+        raise ValidationError("This link is not valid: it may have been cut or changed.")
+    return survey_answer_record(survey=survey, rating=rating, text=comment.strip(), now=now)

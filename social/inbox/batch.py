@@ -43,7 +43,12 @@ from ..models import (
 )
 from ..outbox.queue import enqueue_sending
 from ..queries import per_channel
-from ..signals import inbound_messages_stored, outbound_changed_at_source, reply_on_resolved_incident
+from ..signals import (
+    REOPENED_REASON,
+    inbound_messages_stored,
+    outbound_changed_at_source,
+    reply_on_resolved_incident,
+)
 from .redact import redact_message
 
 # A reply whose parent is still waiting in the inbox waits for it, this long at most.
@@ -290,7 +295,11 @@ class Batch:
             self._link(message, target)
         elif target.status == IncidentStatus.RESOLVED and self._reopened(target, parsed, identity):
             message = self._message(
-                event, parsed, identity=identity, state=MessageState.JOINED, state_reason=f"Reopened {target.number}."
+                event,
+                parsed,
+                identity=identity,
+                state=MessageState.JOINED,
+                state_reason=REOPENED_REASON.format(number=target.number),
             )
             message.comment = Comment.objects.filter(incident=target).order_by("-id").first()
             self._link(message, target)

@@ -100,12 +100,12 @@ def test_a_social_reporters_answer_mails_the_assignee_too(committed, agent):
 
 
 def test_a_kind_turned_off_is_not_sent(committed, portal_incident, agent, customer):
-    assert notification_preferences(user=customer) == {"public_reply": True, "resolved": True}
+    assert notification_preferences(user=customer) == {"public_reply": True, "resolved": True, "survey": True}
     notification_preferences_set(user=customer, wanted={"public_reply": False})
     with committed():
         services.comment_create(incident=portal_incident, body="Hello", visibility="public", author=agent)
     assert mail.outbox == []
-    assert notification_preferences(user=customer) == {"public_reply": False, "resolved": True}
+    assert notification_preferences(user=customer) == {"public_reply": False, "resolved": True, "survey": True}
 
 
 def test_a_kind_of_another_role_is_refused(customer):

@@ -15,10 +15,11 @@ def test_a_customer_sees_and_changes_their_kinds(customer_client, customer):
     page = customer_client.get(URL).content.decode()
     assert "An agent replies to my incident" in page and "An incident is assigned to me" not in page
 
+    assert "How did we do? (a satisfaction survey" in page
     response = customer_client.post(URL, {"resolved": "on"})
 
     assert response.status_code == 302
-    assert notification_preferences(user=customer) == {"public_reply": False, "resolved": True}
+    assert notification_preferences(user=customer) == {"public_reply": False, "resolved": True, "survey": False}
 
 
 def test_an_agent_sees_the_agents_kinds(agent_client):

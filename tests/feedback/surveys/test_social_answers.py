@@ -55,3 +55,21 @@ def test_a_reply_that_says_the_problem_is_back_follows_the_reopen_rules(asked, d
     assert asked.incident.status == IncidentStatus.IN_PROGRESS
     assert message("t2").state == MessageState.JOINED
     assert not SurveyAnswer.objects.exists()
+
+
+def test_a_score_that_says_the_problem_is_back_is_a_rating_and_a_reopen(asked, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        deliver(tweet("t2", "@desk 1, it's broken again", in_reply_to="q1"))
+    reply = message("t2")
+    asked.incident.refresh_from_db()
+    assert asked.incident.status == IncidentStatus.IN_PROGRESS  # the reopen rules applied
+    assert (reply.state, reply.incident) == (MessageState.JOINED, asked.incident)
+    asked.refresh_from_db()
+    assert (asked.rating, asked.comment) == (1, "it's broken again")
+    answer = SurveyAnswer.objects.get(survey=asked)
+    assert (answer.message, answer.rating, answer.reopened) == (reply, 1, True)
+    # The recording task run again records nothing twice.
+    from feedback.surveys.services import survey_answers_record_from_messages
+
+    assert survey_answers_record_from_messages(message_ids=[reply.pk]) == 0
+    assert Incident.objects.count() == 1
