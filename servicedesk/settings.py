@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "social",
     "feedback",
     "intelligence",
+    "listening",  # what is said about IT without addressing the desk (issue 12)
     "webhooks",
     "accounts",
     "notifications",  # e-mails to reporters and agents about their incidents
@@ -419,6 +420,9 @@ TWITTER_ACCESS_TOKEN_SECRET = env.str("TWITTER_ACCESS_TOKEN_SECRET", default="")
 # Self-serve X tiers (Free, Basic, Pro) only let an app reply to posts that mention or quote it.
 TWITTER_SELF_SERVE_TIER = env.bool("TWITTER_SELF_SERVE_TIER", default=True)
 TWITTER_POLL = env.bool("TWITTER_POLL", default=False)
+# Listening's recent searches an X account may make per 15 minutes: 60 on the Basic tier
+# (X's limit per app and per user; Pro allows 300, Free none).
+TWITTER_SEARCH_REQUESTS = env.int("TWITTER_SEARCH_REQUESTS", default=60)
 FACEBOOK_PAGE_ID = env.str("FACEBOOK_PAGE_ID", default="")
 FACEBOOK_PAGE_NAME = env.str("FACEBOOK_PAGE_NAME", default="")
 FACEBOOK_APP_SECRET = env.str("FACEBOOK_APP_SECRET", default="")
@@ -491,6 +495,12 @@ CELERY_BEAT_SCHEDULE["detect-spikes"] = {
     "task": "intelligence.spikes.tasks.detect_spikes",
     "schedule": float(SPIKE_RUN_EVERY_SECONDS),
 }
+
+# Listening (listening/): what is said about IT without addressing the desk, heard on every
+# active account of a platform that can listen, under the queries managers define.
+LISTENING_ENABLED = env.bool("LISTENING_ENABLED", default=True)
+LISTENING_RUN_EVERY_SECONDS = env.int("LISTENING_RUN_EVERY_SECONDS", default=60)
+CELERY_BEAT_SCHEDULE["listen"] = {"task": "listening.tasks.listen", "schedule": float(LISTENING_RUN_EVERY_SECONDS)}
 
 # Similar incidents (intelligence.similarity): indexed as they are written, by workers.
 # The incident page and the API show open incidents and those resolved in the last this-many days.

@@ -41,6 +41,7 @@ urlpatterns = [
     path("status/", include("status.urls")),
     path("broadcasts/", include("broadcasts.urls")),
     path("spikes/", include("intelligence.spikes.urls")),
+    path("listening/", include("listening.urls")),
     path("dashboards/", include("feedback.dashboards.urls")),
     path("surveys/", include("feedback.surveys.urls")),
     path("intelligence/", include("intelligence.similarity.urls")),

@@ -19,10 +19,13 @@ from functools import cached_property
 from importlib import import_module
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
+from django.conf import settings
+
 from tickets.channels import register_channel, unregister_channel
 
 from . import bluesky, facebook, mastodon, twitter
 from .bluesky.text import graphemes
+from .listening import ListenBudget
 from .twitter.text import weighted_length
 
 if TYPE_CHECKING:
@@ -83,6 +86,12 @@ class Capabilities:
     # A send retried after an interruption cannot post twice (the platform deduplicates by an
     # idempotency key, or by a record key the desk chose before posting): no need to ask.
     idempotent_send: bool = False
+    # Listening (issue 12): the subpackage's `platform` module also provides `listen`
+    # (`social.listening.ListeningProtocol`), which hears what is said without addressing the desk.
+    listening: bool = False
+    # `listen` searches by the listening queries' terms; without it the platform hears what is
+    # addressed to the account's page whatever the terms (the Graph API has no public search).
+    keyword_search: bool = False
 
 
 @runtime_checkable
@@ -143,6 +152,9 @@ class Platform:
     send_lease: timedelta = timedelta(minutes=5)
     # The public address of one of the account's posts: "{handle}" and "{id}" are filled in.
     post_link: str = ""
+    # How many listening requests an account may make per window (with `Capabilities.listening`);
+    # None: no budget beyond the platform's own rate-limit answers.
+    listen_budget: ListenBudget | None = None
 
     @cached_property
     def client(self) -> PlatformProtocol:
@@ -232,7 +244,14 @@ register(
             rule="X counts a link as 23 characters, and emoji and most characters outside Latin scripts as 2",
         ),
         capabilities=Capabilities(
-            webhook=True, polling=True, direct_messages=True, threads=True, find_sent=True, idempotent_send=False
+            webhook=True,
+            polling=True,
+            direct_messages=True,
+            threads=True,
+            find_sent=True,
+            idempotent_send=False,
+            listening=True,
+            keyword_search=True,
         ),
         message_noun="post",
         handle_hint="@handle on X",
@@ -240,6 +259,9 @@ register(
         # through up to 5 pages of the account's posts for an interrupted one.
         send_lease=timedelta(minutes=15),
         post_link="https://x.com/{handle}/status/{id}",
+        # Recent search on X's Basic tier: 60 requests per 15 minutes (TWITTER_SEARCH_REQUESTS
+        # for another tier).
+        listen_budget=ListenBudget(requests=settings.TWITTER_SEARCH_REQUESTS, window=timedelta(minutes=15)),
     )
 )
 
@@ -261,7 +283,14 @@ register(
         # A Messenger message holds 2,000 characters, a comment 8,000: an acknowledgement may be either.
         length=MessageLength(limit=2000),
         capabilities=Capabilities(
-            webhook=True, polling=True, direct_messages=True, threads=False, find_sent=True, idempotent_send=False
+            webhook=True,
+            polling=True,
+            direct_messages=True,
+            threads=False,
+            find_sent=True,
+            idempotent_send=False,
+            listening=True,
+            keyword_search=False,
         ),
         posting_token="page access token",  # noqa: S106 (a name, not a secret)
         handle_hint="the page name on Facebook",

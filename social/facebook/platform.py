@@ -2,8 +2,9 @@
 webhook, its page feed polled, and its comments and Messenger answers checked, sent and
 looked for."""
 
+from .listen import listen
 from .outbound import find_sent, rule_violation, send
 from .poll import poll
 from .views import webhook
 
-__all__ = ["find_sent", "poll", "rule_violation", "send", "webhook"]
+__all__ = ["find_sent", "listen", "poll", "rule_violation", "send", "webhook"]

@@ -1,8 +1,9 @@
 """X's side of the platform contract (`social.platforms.PlatformProtocol`): its webhook, its
 mentions timeline polled, and its answers checked, sent and looked for."""
 
+from .listen import listen
 from .outbound import find_sent, rule_violation, send
 from .poll import poll
 from .views import webhook
 
-__all__ = ["find_sent", "poll", "rule_violation", "send", "webhook"]
+__all__ = ["find_sent", "listen", "poll", "rule_violation", "send", "webhook"]

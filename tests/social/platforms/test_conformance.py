@@ -114,6 +114,23 @@ def test_its_subpackage_implements_the_protocol(platform):
         actual.bind(*[None] * len(positional), **dict.fromkeys(keywords))
 
 
+def test_a_listening_platform_implements_listen(platform):
+    """`Capabilities.listening` is a promise: the subpackage provides `listen` as the desk calls
+    it; a platform that cannot search by keyword says so (Facebook: the Graph API has none)."""
+    from social.listening import ListeningProtocol
+
+    if not platform.capabilities.listening:
+        assert not platform.capabilities.keyword_search
+        return
+    client = platform.client
+    assert isinstance(client, ListeningProtocol)
+    expected = inspect.signature(ListeningProtocol.listen)
+    keywords = [p.name for p in expected.parameters.values() if p.kind == p.KEYWORD_ONLY]
+    inspect.signature(client.listen).bind(**dict.fromkeys(keywords))
+    if platform.listen_budget is not None:
+        assert platform.listen_budget.requests > 0 and platform.listen_budget.window.total_seconds() > 0
+
+
 def test_an_empty_answer_is_refused_with_a_sentence(platform):
     account = SocialAccount(channel=platform.channel, external_id="1")
     message = SocialMessage(channel=platform.channel, kind=Kind.REPLY, text="  ", in_reply_to="2")
@@ -164,7 +181,14 @@ def shared_modules() -> list[Path]:
         if any(module == package or module.startswith(f"{package}.") for package in subpackages):
             continue
         found.append(path)
-    return [*found, REPO / "tickets" / "models.py", REPO / "tickets" / "channels.py"]
+    # Listening serves every platform that can listen, through the registry alone (its demo
+    # data excepted: it makes the demo accounts with the simulator).
+    listening = [
+        path
+        for path in sorted((REPO / "listening").rglob("*.py"))
+        if "migrations" not in path.parts and path.name != "demo.py"
+    ]
+    return [*found, *listening, REPO / "tickets" / "models.py", REPO / "tickets" / "channels.py"]
 
 
 def _within(module: str, package: str) -> bool:
