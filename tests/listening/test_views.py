@@ -4,6 +4,8 @@ it, and the managers' queries page."""
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -12,9 +14,6 @@ from social.models import SocialMessage
 from tickets.models import Channel, Incident
 
 from ..factories import IncidentFactory, ServiceFactory
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
-
 from ..queries import get_queries, listing
 from ..social.factories import InboundMessageFactory, SocialAccountFactory
 from .factories import HeardMessageFactory, ListeningQueryFactory
