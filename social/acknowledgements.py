@@ -5,6 +5,9 @@ The text follows Python's `str.format` rules, and nothing else: `{number}` and `
 replaced, `{{` and `}}` are a literal brace. `acknowledgement_fill` fills it in; the values
 themselves are never read as placeholders (a name may hold braces).
 
+`acknowledgement_with_note` adds public words another app offers (a known error's public
+text and a link to it) when they fit one message of the platform, cut at a word if need be.
+
 `acknowledgement_text_check` refuses a text that could not be filled in — an unknown or
 malformed placeholder would otherwise fail only later, in the worker, for every incident
 opened — and a text that no longer fits in one message of its platform once filled in, as
@@ -67,3 +70,32 @@ def acknowledgement_text_check(*, channel: str, text: str) -> None:
                 f"characters{counted}, and a {noun} holds {length.limit}. Shorten it by {longest - length.limit}."
             }
         )
+
+
+def acknowledgement_with_note(*, channel: str, text: str, note: str, link: str = "") -> str:
+    """`text`, then `note` and `link` on a paragraph of their own, as much of the note as fits
+    one message of the channel's platform (cut at a word, with an ellipsis); the link alone
+    when no word fits; `text` unchanged when not even the link does."""
+    length = platforms.get(channel).length
+    tail = f" {link}" if link else ""
+
+    def with_words(count: int) -> str:
+        words = note.split()
+        cut = " ".join(words[:count])
+        return f"{text}\n\n{cut}{'…' if count < len(words) else ''}{tail}"
+
+    words = note.split()
+    if words and length.of(with_words(len(words))) <= length.limit:
+        return with_words(len(words))
+    low, high = 0, len(words)  # the most words that fit, by halving
+    while low < high:
+        middle = (low + high + 1) // 2
+        if length.of(with_words(middle)) <= length.limit:
+            low = middle
+        else:
+            high = middle - 1
+    if low:
+        return with_words(low)
+    if link and length.of(f"{text}\n\n{link}") <= length.limit:
+        return f"{text}\n\n{link}"
+    return text

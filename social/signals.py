@@ -25,3 +25,10 @@ reply_on_resolved_incident = Signal()
 # The state reason of a reply that reopened its resolved incident (the reopen rules allowed it):
 # a receiver may still read it afterwards (feedback: "1, it's broken again" is also a rating).
 REOPENED_REASON = "Reopened {number}."
+
+# The intake batch is about to write its acknowledgements (kwargs: incidents, the incidents they
+# acknowledge, in order). A receiver returns {index: (note, link)}: public words to add to that
+# acknowledgement, with a link to read more (status: the public text of a known error marked for
+# acknowledgements that the incident matches). Sent once per batch, inside its transaction: a
+# receiver reads, it does not write, and it costs nothing when it has nothing to add.
+acknowledgement_notes_wanted = Signal()

@@ -11,12 +11,16 @@ class StatusConfig(AppConfig):
     def ready(self):
         from broadcasts.changes import changes_moved
         from broadcasts.services import broadcast_published
+        from social.signals import acknowledgement_notes_wanted
         from tickets.signals import changed, demo_data_loaded
 
-        from . import demo, receivers
+        from . import acknowledgements, demo, receivers
 
         demo_data_loaded.connect(demo.load, dispatch_uid="status.demo")
         changed.connect(receivers.tickets_changed, dispatch_uid="status.tickets_changed")
         changes_moved.connect(receivers.tickets_changed, dispatch_uid="status.changes_moved")
         changes_moved.connect(receivers.page_stale, dispatch_uid="status.changes_moved_page")
         broadcast_published.connect(receivers.page_stale, dispatch_uid="status.broadcast_published")
+        acknowledgement_notes_wanted.connect(
+            acknowledgements.acknowledgement_notes, dispatch_uid="status.acknowledgement_notes"
+        )

@@ -93,6 +93,8 @@ def load(sender, *, users: dict, services: dict, **kwargs) -> None:
                 "title": "VPN disconnects during busy hours",
                 "description": "At busy times the VPN may disconnect. We are replacing the equipment at fault.",
                 "workaround": "Reconnect, or choose the backup gateway vpn2.example.com in the VPN client.",
+                # The simulator's VPN complaints are acknowledged with it.
+                "in_acknowledgements": True,
             },
         )
     state_changes_record()

@@ -67,6 +67,12 @@ class PublicKnownError(models.Model):
     description = models.TextField(max_length=5000)
     workaround = models.TextField(max_length=5000, blank=True)
     published = models.BooleanField(default=True)
+    # The acknowledgement a matching new incident gets on its channel adds the title and the
+    # workaround (or the description), with a link to this on the status page.
+    in_acknowledgements = models.BooleanField(
+        default=False,
+        help_text="Add this public text to the acknowledgement of new incidents that match the known error.",
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -16,10 +16,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tickets.access import is_agent
-from tickets.models import Service
+from tickets.models import Problem, Service
 
 from . import tasks
-from .models import ServiceState, StateChange, StatusOverride, Subscriber
+from .models import PublicKnownError, ServiceState, StateChange, StatusOverride, Subscriber
 from .state import service_states
 
 PAGE_VERSION_KEY = "status:page-version"
@@ -164,6 +164,49 @@ def _state_change_mail(change: StateChange, subscriber: Subscriber) -> EmailMess
 
 def absolute(path: str) -> str:
     return settings.STATUS_BASE_URL.rstrip("/") + path
+
+
+# --- known errors in public words --------------------------------------------------------------
+
+
+def public_known_error_save(
+    *,
+    problem: Problem,
+    by: User,
+    title: str,
+    description: str,
+    workaround: str = "",
+    published: bool = True,
+    in_acknowledgements: bool = False,
+) -> PublicKnownError:
+    """Mark a known error public (or change its public words): shown on the status page while
+    `published`, and added to the acknowledgements of matching new incidents when
+    `in_acknowledgements` too. Agents and managers only; the internal text never leaves."""
+    if not is_agent(by):
+        raise PermissionDenied("Only service desk agents and managers publish known errors.")
+    title, description, workaround = title.strip(), description.strip(), workaround.strip()
+    errors = {}
+    if not title:
+        errors["title"] = "Give it a title people will recognise."
+    if not description:
+        errors["description"] = "Say in public words what people notice."
+    if in_acknowledgements and not published:
+        errors["in_acknowledgements"] = "Only a published known error is added to acknowledgements."
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        known, _ = PublicKnownError.objects.update_or_create(
+            problem=problem,
+            defaults={
+                "title": title[:200],
+                "description": description[:5000],
+                "workaround": workaround[:5000],
+                "published": published,
+                "in_acknowledgements": in_acknowledgements,
+            },
+        )
+        transaction.on_commit(page_changed, robust=True)
+    return known
 
 
 # --- subscriptions: double opt-in, signed one-click unsubscribe ---------------------------------

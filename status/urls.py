@@ -12,4 +12,5 @@ urlpatterns = [
     path("subscribe/", views.subscribe, name="subscribe"),
     path("confirm/<str:token>/", views.confirm, name="confirm"),
     path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+    path("known-errors/<str:number>/", views.known_error_public, name="known_error_public"),
 ]

@@ -4,6 +4,7 @@ Pages are rendered once per version (bumped whenever a state is recorded or a br
 published) and kept in the cache for STATUS_CACHE_SECONDS, so a crowd reading the page
 during an outage costs one render, not one each."""
 
+from django import forms
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -16,9 +17,13 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from broadcasts.models import Change, ChangeState
-from tickets.models import Service
+from servicedesk.shortcuts import submit_form
+from tickets.decorators import agent_required
+from tickets.forms import BootstrapForm
+from tickets.models import Problem, Service
 
 from . import feeds, services
+from .models import PublicKnownError
 from .selectors import page_context
 from .state import upcoming_changes
 
@@ -113,3 +118,53 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     except ValidationError as error:
         return render(request, "status/message.html", {"title": "Not found", "text": error.messages[0]}, status=400)
     return render(request, "status/message.html", {"title": "Unsubscribed", "text": "You will get no more e-mails."})
+
+
+class PublicKnownErrorForm(BootstrapForm):
+    title = forms.CharField(max_length=200, help_text="What people notice, in their words.")
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+    workaround = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=5000, required=False)
+    published = forms.BooleanField(required=False, label="Show it on the status page")
+    in_acknowledgements = forms.BooleanField(
+        required=False, label="Add it to the acknowledgement of matching new incidents (on social channels)"
+    )
+
+
+@agent_required
+@require_http_methods(["GET", "POST"])
+def known_error_public(request: HttpRequest, number: str) -> HttpResponse:
+    """An agent marks a problem's known error public, in public words (never the internal text)."""
+    problem = get_object_or_404(Problem, number=number)
+    known = PublicKnownError.objects.filter(problem=problem).first()
+    initial = (
+        {
+            "title": known.title,
+            "description": known.description,
+            "workaround": known.workaround,
+            "published": known.published,
+            "in_acknowledgements": known.in_acknowledgements,
+        }
+        if known
+        else {"title": problem.title, "published": True}
+    )
+    form = PublicKnownErrorForm(request.POST or None, initial=initial)
+    if request.method == "POST":
+        response = submit_form(
+            request,
+            form,
+            lambda data: services.public_known_error_save(problem=problem, by=request.user, **data),
+            success=lambda saved: (
+                "Saved: "
+                + ("shown on the status page" if saved.published else "not shown on the status page")
+                + (", and added to acknowledgements of matching incidents." if saved.in_acknowledgements else ".")
+            ),
+            redirect_to=lambda saved: reverse("problem_detail", args=[problem.number]),
+        )
+        if response:
+            return response
+    return render(
+        request,
+        "status/known_error_form.html",
+        {"problem": problem, "form": form, "known": known},
+        status=400 if form.errors else 200,
+    )

@@ -30,7 +30,7 @@ from tickets.models import Comment, Contact, Incident, IncidentStatus
 
 from .. import platforms
 from ..accounts import configured_accounts
-from ..acknowledgements import DEFAULT_ACKNOWLEDGEMENT, acknowledgement_fill
+from ..acknowledgements import DEFAULT_ACKNOWLEDGEMENT, acknowledgement_fill, acknowledgement_with_note
 from ..events import ANSWER_KIND, Action, Kind, ParsedEvent
 from ..models import (
     AcknowledgementTemplate,
@@ -45,6 +45,7 @@ from ..outbox.queue import enqueue_sending
 from ..queries import per_channel
 from ..signals import (
     REOPENED_REASON,
+    acknowledgement_notes_wanted,
     inbound_messages_stored,
     outbound_changed_at_source,
     reply_on_resolved_incident,
@@ -403,6 +404,16 @@ class Batch:
             )
         )
 
+    def _add_notes(self) -> None:
+        """What other apps add to the acknowledgements (a matching known error's public text)."""
+        if not self.acknowledgements:
+            return
+        incidents = [ack.incident for ack in self.acknowledgements]
+        for _receiver, notes in acknowledgement_notes_wanted.send(sender=Batch, incidents=incidents):
+            for index, (note, link) in (notes or {}).items():
+                ack = self.acknowledgements[index]
+                ack.text = acknowledgement_with_note(channel=ack.channel, text=ack.text, note=note, link=link)
+
     def _edit(self, event: InboundEvent, parsed: ParsedEvent) -> None:
         ref = self.refs.get((parsed.channel, parsed.external_id))
         if ref is None:
@@ -485,4 +496,5 @@ class Batch:
         )
         for (_, _, message), comment in zip(replies, comments, strict=True):
             message.comment = comment
+        self._add_notes()
         bulk_insert(self.messages + self.acknowledgements)
