@@ -189,8 +189,30 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # runs it). Development and the test suite serve straight from the apps' folders.
 STATIC_FROM_COLLECTSTATIC = env.bool("STATIC_FROM_COLLECTSTATIC", default=not DEBUG)
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles") if STATIC_FROM_COLLECTSTATIC else None
+# Uploaded files (incident attachments). The file system by default, under MEDIA_ROOT, which
+# nothing serves directly: every file goes out through tickets' attachment view, which checks
+# who may see the incident. With ATTACHMENTS_S3_BUCKET set they go to S3 or any S3-compatible
+# store (MinIO, Ceph...) through django-storages, private, with credentials from the
+# environment as boto3 reads them (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, or a role).
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+ATTACHMENTS_S3_BUCKET = env.str("ATTACHMENTS_S3_BUCKET", default="")
+if ATTACHMENTS_S3_BUCKET:
+    _default_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": ATTACHMENTS_S3_BUCKET,
+            "endpoint_url": env.str("ATTACHMENTS_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("ATTACHMENTS_S3_REGION", default="") or None,
+            "location": env.str("ATTACHMENTS_S3_PREFIX", default=""),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+else:
+    _default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _default_storage,
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -302,6 +324,37 @@ CELERY_BEAT_SCHEDULE = {
 INCIDENT_REOPEN_DAYS = env.int("INCIDENT_REOPEN_DAYS", default=7)
 # Resolved incidents close by themselves after this many days (0 turns it off).
 INCIDENT_AUTO_CLOSE_DAYS = env.int("INCIDENT_AUTO_CLOSE_DAYS", default=14)
+
+# Attachments: the largest file taken, and the kinds of file taken, each with the name endings
+# it may have. The kind is found by reading the file's first bytes (tickets.services.attachments),
+# and the name must agree with it: a program renamed to .png is refused. ATTACHMENT_TYPES
+# (comma-separated content types) narrows the list. No HTML or SVG: they could run scripts.
+ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
+ATTACHMENT_MAX_FILES = env.int("ATTACHMENT_MAX_FILES", default=10)  # in one upload
+_ATTACHMENT_KNOWN_TYPES = {
+    "image/png": ["png"],
+    "image/apng": ["png", "apng"],
+    "image/jpeg": ["jpg", "jpeg"],
+    "image/gif": ["gif"],
+    "image/webp": ["webp"],
+    "application/pdf": ["pdf"],
+    "text/plain": ["txt", "log", "csv", "json", "xml", "yaml", "yml", "ini", "conf", "cfg", "md", "out", "err"],
+    "application/zip": ["zip"],
+    "application/gzip": ["gz", "tgz"],
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ["docx"],
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ["xlsx"],
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation": ["pptx"],
+    "application/vnd.oasis.opendocument.text": ["odt"],
+    "application/vnd.oasis.opendocument.spreadsheet": ["ods"],
+}
+_attachment_types_wanted = env.list("ATTACHMENT_TYPES", default=list(_ATTACHMENT_KNOWN_TYPES))
+_attachment_types_unknown = set(_attachment_types_wanted) - set(_ATTACHMENT_KNOWN_TYPES)
+if _attachment_types_unknown:
+    raise ImproperlyConfigured(
+        f"ATTACHMENT_TYPES names types the desk does not know: {', '.join(sorted(_attachment_types_unknown))}. "
+        f"Known: {', '.join(_ATTACHMENT_KNOWN_TYPES)}."
+    )
+ATTACHMENT_ALLOWED_TYPES = {kind: _ATTACHMENT_KNOWN_TYPES[kind] for kind in _attachment_types_wanted}
 
 # How often the console's queue asks what changed, in seconds.
 CONSOLE_LIVE_POLL_SECONDS = env.int("CONSOLE_LIVE_POLL_SECONDS", default=10)

@@ -81,6 +81,13 @@ def _spike_banner_cached():
     cache.delete(BANNER_CACHE_KEY)
 
 
+@pytest.fixture(autouse=True)
+def _private_media(settings, tmp_path_factory):
+    """Uploaded files go to a folder of this test session (per xdist worker), never the
+    checkout's media/: the default storage follows MEDIA_ROOT when it changes."""
+    settings.MEDIA_ROOT = str(tmp_path_factory.getbasetemp() / "media")
+
+
 @pytest.fixture
 def shared_fixtures() -> Path:
     """The recorded third-party payloads in ../shared/fixtures (see its README)."""

@@ -14,6 +14,7 @@ from typing import Any
 from django.contrib.auth.models import User
 
 from .models import (
+    Attachment,
     Comment,
     Contact,
     Event,
@@ -136,6 +137,20 @@ def comment_added_event(*, comment: Comment, actor: Actor, at: datetime) -> Even
         field="comment",
         new=Visibility(comment.visibility).label,
         comment=comment,
+    )
+
+
+def attachment_added_event(*, attachment: Attachment, actor: Actor, at: datetime) -> Event:
+    """A file attached to an incident (or a platform's copy of a photo), by its name."""
+    return _line(
+        kind=EventKind.ATTACHMENT,
+        actor=actor,
+        at=at,
+        incident=attachment.incident,
+        field="attachment",
+        new=attachment.name,
+        note="" if attachment.is_public else "Internal",
+        comment=attachment.comment,
     )
 
 

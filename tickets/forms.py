@@ -4,7 +4,9 @@ import re
 from urllib.parse import urlencode
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.models import User
+from django.template.defaultfilters import filesizeformat
 
 from .models import (
     Channel,
@@ -103,6 +105,29 @@ class AssignForm(BootstrapForm):
         self.fields["assignee"].label_from_instance = lambda u: u.get_full_name() or u.get_username()
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class AttachmentsField(forms.FileField):
+    """Any number of files from one input (none is fine); the services check what they hold."""
+
+    widget = MultipleFileInput
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("label", "Attach files")
+        super().__init__(**kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else [data]
+        return [super(AttachmentsField, self).clean(file, initial) for file in files if file]
+
+
+def attachments_help() -> str:
+    return f"Screenshots, logs, PDFs: up to {filesizeformat(settings.ATTACHMENT_MAX_BYTES)} each."
+
+
 class CommentForm(BootstrapForm):
     body = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -110,6 +135,11 @@ class CommentForm(BootstrapForm):
         label="Message",
     )
     visibility = forms.ChoiceField(choices=Visibility.choices, initial=Visibility.PUBLIC, widget=forms.RadioSelect)
+    file = AttachmentsField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = attachments_help()
 
 
 class ReplyForm(BootstrapForm):
@@ -120,6 +150,11 @@ class ReplyForm(BootstrapForm):
         max_length=Comment._meta.get_field("body").max_length,
         label="Your reply",
     )
+    file = AttachmentsField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = attachments_help()
 
 
 class ReopenForm(BootstrapForm):

@@ -4,10 +4,13 @@ Models hold data and constraints only. Every write goes through `tickets.service
 list read through `tickets.selectors`; nothing here has side effects in `save()`.
 """
 
+import uuid
+
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Case, Q, Value, When
+from django.utils import timezone
 
 from .channels import ChannelsType
 
@@ -460,6 +463,7 @@ class EventKind(models.TextChoices):
     CONTACT_MERGE = "contact_merge", "Contacts merged"
     SOURCE_EDIT = "source_edit", "Edited at the source"
     REDACTED = "redacted", "Deleted at the source"
+    ATTACHMENT = "attachment", "Attachment added"
 
 
 class Event(models.Model):
@@ -516,3 +520,70 @@ class Event(models.Model):
         if self.actor_contact_id:
             return self.actor_contact.name
         return "System"
+
+
+def attachment_upload_to(attachment: "Attachment", filename: str) -> str:
+    """Where a file goes in the storage: a random name under the month, never the name the
+    person gave (which may hold anything); that name is kept in `Attachment.name`."""
+    return f"attachments/{timezone.now():%Y/%m}/{uuid.uuid4().hex}"
+
+
+class Attachment(NeverDeletedModel):
+    """A file attached to an incident, or to one of its comments: uploaded (a screenshot, a
+    log; kept in Django's default storage, served only to those who may see the incident) or
+    a link to a copy kept by a social platform (a photo in a tweet), never downloaded.
+
+    An attachment on an internal note is internal too; customers see the public ones only.
+    """
+
+    incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="attachments")
+    comment = models.ForeignKey(Comment, null=True, blank=True, on_delete=models.PROTECT, related_name="attachments")
+    visibility = models.CharField(max_length=8, choices=Visibility.choices, default=Visibility.PUBLIC)
+    # The name the person gave, cleaned of any path: shown and offered as the download's name.
+    name = models.CharField(max_length=255)
+    file = models.FileField(upload_to=attachment_upload_to, max_length=255, blank=True)
+    # The platform's copy, for media in a social message.
+    external_url = models.URLField(max_length=2000, blank=True)
+    # What the content is, found by reading it (not from its name or the browser's word).
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField(null=True, blank=True)  # unknown for a platform's copy
+    sha256 = models.CharField(max_length=64, blank=True)
+    uploaded_by_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_by_contact = models.ForeignKey(Contact, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["incident", "created_at"], name="attachment_incident_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(file="") & ~Q(external_url="")) | (~Q(file="") & Q(external_url="")),
+                name="attachment_file_or_link",
+            ),
+            models.CheckConstraint(condition=Q(visibility__in=Visibility.values), name="attachment_visibility_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} on {self.incident_id}"
+
+    @property
+    def is_link(self) -> bool:
+        return bool(self.external_url)
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")
+
+    @property
+    def is_public(self) -> bool:
+        return self.visibility == Visibility.PUBLIC
+
+    @property
+    def uploader_name(self) -> str:
+        if self.uploaded_by_user_id:
+            return self.uploaded_by_user.get_full_name() or self.uploaded_by_user.get_username()
+        if self.uploaded_by_contact_id:
+            return self.uploaded_by_contact.name
+        return "Service desk"

@@ -18,6 +18,7 @@ from .figure_filters import SLA_FIGURE_CHOICES, SLA_FIGURE_FILTERS, figure_q
 from .models import (
     OPEN_STATUSES,
     SLA_RUNNING_STATUSES,
+    Attachment,
     Comment,
     Contact,
     Event,
@@ -562,3 +563,23 @@ def service_list(*, user: User | AnonymousUser) -> QuerySet[Service]:
 
 def contact_list_for_api() -> QuerySet[Contact]:
     return Contact.objects.select_related("user")
+
+
+def incident_attachments(*, incident: Incident, user: User | AnonymousUser) -> QuerySet[Attachment]:
+    """An incident's attachments, oldest first; customers see the public ones only."""
+    attachments = Attachment.objects.filter(incident=incident).select_related("uploaded_by_user", "uploaded_by_contact")
+    if not sees_internal_notes(user):
+        attachments = attachments.filter(visibility=Visibility.PUBLIC)
+    return attachments.order_by("created_at", "id")
+
+
+def attachment_get(*, user: User | AnonymousUser, pk: int) -> Attachment:
+    """The attachment if `user` may see it: on an incident they may see, and public unless
+    they see internal notes. Otherwise it does not exist for them (404, as an incident)."""
+    attachments = Attachment.objects.filter(incident__in=incidents_visible_to(user))
+    if not sees_internal_notes(user):
+        attachments = attachments.filter(visibility=Visibility.PUBLIC)
+    try:
+        return attachments.get(pk=pk)
+    except Attachment.DoesNotExist:
+        raise Attachment.DoesNotExist("No such attachment.") from None

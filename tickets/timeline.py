@@ -27,7 +27,7 @@ from typing import Any, Protocol
 from django.contrib.auth.models import AnonymousUser, User
 
 from .access import sees_internal_notes
-from .models import EventKind, Incident, Visibility
+from .models import Attachment, EventKind, Incident, Visibility
 
 
 @dataclass(frozen=True)
@@ -104,15 +104,31 @@ def comments_source(*, incident: Incident, viewer_is_agent: bool) -> list[Timeli
 
 
 def events_source(*, incident: Incident, viewer_is_agent: bool) -> list[TimelineEntry]:
-    """The audit trail. Customers see status changes only; nobody sees the "comment added"
-    lines, which only repeat the comment shown beside them."""
+    """The audit trail. Customers see status changes only; nobody sees the "comment added" or
+    "attachment added" lines, which only repeat the comment or the file shown beside them."""
     events = incident.events.select_related("actor_user", "actor_contact")
-    events = events.filter(kind=EventKind.STATUS) if not viewer_is_agent else events.exclude(kind=EventKind.COMMENT)
+    events = (
+        events.filter(kind=EventKind.STATUS)
+        if not viewer_is_agent
+        else events.exclude(kind__in=[EventKind.COMMENT, EventKind.ATTACHMENT])
+    )
     return [
         TimelineEntry(at=e.created_at, kind="event", template="tickets/timeline/event.html", item=e, order=2)
         for e in events
     ]
 
 
-for _source in (description_source, comments_source, events_source):
+def attachments_source(*, incident: Incident, viewer_is_agent: bool) -> list[TimelineEntry]:
+    """Files and platforms' media. One attached to a reply has the reply's time and comes
+    right after it (same time, same order, and this source is registered after comments)."""
+    attachments = Attachment.objects.filter(incident=incident).select_related("uploaded_by_user", "uploaded_by_contact")
+    if not viewer_is_agent:
+        attachments = attachments.filter(visibility=Visibility.PUBLIC)
+    return [
+        TimelineEntry(at=a.created_at, kind="attachment", template="tickets/timeline/attachment.html", item=a, order=1)
+        for a in attachments
+    ]
+
+
+for _source in (description_source, comments_source, attachments_source, events_source):
     register_timeline_source(_source)

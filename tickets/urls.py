@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import console, contacts, portal, problems
+from .views import attachments, console, contacts, portal, problems
 
 urlpatterns = [
     # Agent console
@@ -26,6 +26,8 @@ urlpatterns = [
     path("problems/<str:number>/notes/", problems.problem_note, name="problem_note"),
     path("contacts/", contacts.contact_list, name="contact_list"),
     path("contacts/merge/", contacts.contact_merge, name="contact_merge"),
+    # An attachment's file, for agents and the portal alike
+    path("attachments/<int:pk>/", attachments.attachment_download, name="attachment_download"),
     # Customer portal
     path("portal/", portal.portal_home, name="portal_home"),
     path("portal/new/", portal.portal_raise, name="portal_raise"),

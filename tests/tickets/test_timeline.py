@@ -21,6 +21,7 @@ from tickets.timeline import (
 )
 
 from ..factories import IncidentFactory
+from ..files import LOG, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -69,9 +70,21 @@ def probe_source(probe_templates):
     unregister_timeline_source(probe)
 
 
-def test_tickets_registers_the_description_the_comments_and_the_audit_trail():
+def test_tickets_registers_the_description_the_comments_the_attachments_and_the_audit_trail():
     names = [source.__name__ for source in timeline_sources()]
-    assert names[:3] == ["description_source", "comments_source", "events_source"]
+    assert names[:4] == ["description_source", "comments_source", "attachments_source", "events_source"]
+
+
+def test_a_file_sent_with_a_reply_comes_right_after_it(customer, agent):
+    incident = IncidentFactory(reporter=services.contact_for_user(user=customer))
+    reply = services.incident_reply_with_attachments(
+        incident=incident, author=customer, body="Log attached", files=[upload("vpn.log", LOG)]
+    )
+    services.comment_create(incident=incident, body="Thanks", visibility="public", author=agent)
+    timeline = build_timeline(incident=incident, user=agent)
+    kinds = [(entry.kind, getattr(entry.item, "name", None)) for entry in timeline if entry.kind != "event"]
+    assert kinds == [("description", None), ("comment", None), ("attachment", "vpn.log"), ("comment", None)]
+    assert timeline[[e.kind for e in timeline].index("comment")].item == reply
 
 
 def test_a_registered_source_joins_the_timeline_in_time_order(probe_source, agent, contact):

@@ -21,12 +21,25 @@ One module per domain; a newcomer guesses the file from the noun:
 - `bulk`: the console's bulk actions on a selection
 - `composites`: several changes in one transaction (the API's PATCH)
 - `periodic`: the SLA sweep and auto-close
+- `attachments`: files attached to incidents and replies, and platforms' media as links
 - `common`: what they share (the actor type, UNSET, numbering, the priority matrix, locks)
 
 Callers import from `tickets.services`; the names below are the public surface.
 """
 
 from ..events import Actor
+from .attachments import (
+    AttachmentLink,
+    AttachmentLinkDraft,
+    attachment_create,
+    attachment_link_create,
+    attachment_links_create_bulk,
+    attachments_create,
+    check_attachment,
+    check_attachment_allowed,
+    check_attachments,
+    incident_reply_with_attachments,
+)
 from .bulk import BULK_LIMIT, incidents_bulk_assign, incidents_bulk_transition
 from .comments import comment_create
 from .common import UNSET, fitted_text, priority_for, reserve_numbers
@@ -74,7 +87,16 @@ __all__ = [
     "REDACTED_TEXT",
     "UNSET",
     "Actor",
+    "AttachmentLink",
+    "AttachmentLinkDraft",
     "IncidentDraft",
+    "attachment_create",
+    "attachment_link_create",
+    "attachment_links_create_bulk",
+    "attachments_create",
+    "check_attachment",
+    "check_attachment_allowed",
+    "check_attachments",
     "check_incident_change",
     "check_incident_reopen",
     "comment_create",
@@ -94,6 +116,7 @@ __all__ = [
     "incident_reopen_deadline",
     "incident_reply",
     "incident_reply_from_reporter",
+    "incident_reply_with_attachments",
     "incident_source_edited",
     "incident_transition",
     "incident_update",

@@ -292,12 +292,16 @@ def incident_assign(request: HttpRequest, number: str) -> HttpResponse:
 @require_POST
 def incident_comment(request: HttpRequest, number: str) -> HttpResponse:
     incident = get_or_404(selectors.incident_get, user=request.user, number=number)
-    form = CommentForm(request.POST)
+    form = CommentForm(request.POST, request.FILES)
     return submit_form(
         request,
         form,
-        lambda data: services.comment_create(
-            incident=incident, body=data["body"], visibility=data["visibility"], author=request.user
+        lambda data: services.incident_reply_with_attachments(
+            incident=incident,
+            body=data["body"],
+            visibility=data["visibility"],
+            author=request.user,
+            files=data["file"],
         ),
         success=lambda comment: "Reply added." if comment.visibility == "public" else "Internal note added.",
         redirect_to=_incident_page(incident),

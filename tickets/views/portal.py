@@ -75,11 +75,13 @@ def portal_incident(request: HttpRequest, number: str) -> HttpResponse:
 @require_POST
 def portal_reply(request: HttpRequest, number: str) -> HttpResponse:
     incident = get_or_404(selectors.incident_get, user=request.user, number=number)
-    form = ReplyForm(request.POST)
+    form = ReplyForm(request.POST, request.FILES)
     return submit_form(
         request,
         form,
-        lambda data: services.incident_reply(incident=incident, author=request.user, body=data["body"]),
+        lambda data: services.incident_reply_with_attachments(
+            incident=incident, author=request.user, body=data["body"], files=data["file"]
+        ),
         success="Your reply was sent to the service desk.",
         redirect_to=_portal_page(incident),
     ) or _render_portal_incident(request, incident, reply_form=form, status=400)

@@ -12,6 +12,7 @@ from django.urls import reverse
 from tickets import services
 
 from ...factories import ContactFactory, IncidentFactory, ProblemFactory, ServiceFactory, SupportGroupFactory
+from ...files import LOG, png_bytes, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -107,10 +108,10 @@ def test_the_portal_list_costs_the_same_for_ten_and_a_hundred_rows(customer_clie
     assert queries_for(customer_client, reverse("portal_home")) == ten == 6
 
 
-# 4 + the incident, its comments, its events, its social messages (the social app's
-# timeline source; tests/social/test_timeline.py adds messages), the reporter's other
+# 4 + the incident, its comments, its attachments, its events, its social messages (the social
+# app's timeline source; tests/social/test_timeline.py adds messages), the reporter's other
 # incidents, and the choices of the assignment form (groups, agents).
-INCIDENT_PAGE_QUERIES = 11
+INCIDENT_PAGE_QUERIES = 12
 
 
 def test_the_incident_page_query_count_does_not_grow_with_the_timeline(agent_client, agent, contact):
@@ -121,6 +122,11 @@ def test_the_incident_page_query_count_does_not_grow_with_the_timeline(agent_cli
     for n in range(30):
         services.comment_create(incident=incident, body=f"note {n}", visibility="internal", author=agent)
         services.incident_update(incident=incident, actor=agent, title=f"Title {n}")
+    for n in range(5):
+        services.attachment_create(incident=incident, file=upload(f"trace {n}.log", LOG), actor=agent)
+        services.attachment_link_create(
+            incident=incident, link=services.AttachmentLink(url=f"https://example.com/{n}.jpg"), actor=contact
+        )
     IncidentFactory.create_batch(5, reporter=contact)
     problem = ProblemFactory(actor=agent)
     services.problem_link_incidents(problem=problem, incidents=[incident], actor=agent)
@@ -133,6 +139,9 @@ def test_the_portal_incident_page_query_count_does_not_grow_with_the_timeline(cu
     few = queries_for(customer_client, url)
     for n in range(20):
         services.comment_create(incident=incident, body=f"reply {n}", visibility="public", author=agent)
+        services.incident_reply_with_attachments(
+            incident=incident, author=customer, body=f"see {n}", files=[upload(f"{n}.png", png_bytes())]
+        )
     assert queries_for(customer_client, url) == few
 
 
