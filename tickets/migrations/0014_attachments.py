@@ -9,7 +9,7 @@ import tickets.models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("tickets", "0012_incident_duplicate_of"),
+        ("tickets", "0013_incident_triage_rank_breached_first"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
