@@ -83,7 +83,7 @@ def load(sender=None, users=None, services=None, **kwargs) -> None:
                             channel=account.channel,
                             account_id=account.external_id,
                             external_id=external_id,
-                            kind=Kind.POST,
+                            kind=Kind.MENTION if platform.capabilities.keyword_search else Kind.POST,
                             author_id=f"demo-author-{handle}",
                             author_handle=f"@{handle}" if platform.capabilities.keyword_search else "",
                             author_name=name,

@@ -20,6 +20,7 @@ urlpatterns = [
     path("api/v1/broadcasts/", include("broadcasts.api.urls")),
     path("api/v1/", include("intelligence.api_urls")),
     path("api/v1/", include("feedback.api.urls")),
+    path("api/v1/", include("listening.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # Swagger UI's settings come from ?script, not an inline script (Content-Security-Policy).
     path(

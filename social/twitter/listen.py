@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 
 from ..errors import RateLimited, SendError
-from ..events import Action, InvalidPayload
+from ..events import Action, InvalidPayload, Kind
 from ..listening import Heard, ListenResult, RequestBudget, Search
 from ..models import SocialAccount
 from ..payloads import list_at, object_at
@@ -151,6 +151,10 @@ def _read_page(page: dict, *, account: SocialAccount, search: Search, result: Li
             continue
         if event.action == Action.IGNORE or (event.author_id and event.author_id == account.external_id):
             continue  # a repost, or the desk's own post
+        if event.kind == Kind.POST:
+            # A standalone post: on X it is answered with a reply under it, as a mention is
+            # (intake's POST is the desk's own post, answered by nothing).
+            event.kind = Kind.MENTION
         result.heard.append(Heard(search_key=search.key, event=event))
 
 

@@ -31,7 +31,8 @@ class HeardMessageFactory(factory.django.DjangoModelFactory):
     external_id = factory.Sequence(lambda n: str(1_800_000_000_000_000_000 + n))
     query = factory.SubFactory(ListeningQueryFactory)
     service = factory.SelfAttribute("query.service")
-    kind = Kind.POST
+    # As each platform's listen hands them: an X post is answered by a reply, a Facebook one by a comment.
+    kind = factory.LazyAttribute(lambda m: Kind.POST if m.channel == Channel.FACEBOOK else Kind.MENTION)
     author_id = factory.Sequence(lambda n: str(500_000 + n))
     author_handle = factory.Sequence(lambda n: f"@heard{n}")
     author_name = factory.Faker("name")

@@ -65,6 +65,8 @@ def test_a_first_search_reads_its_latest_page_and_keeps_newest_id_as_its_cursor(
     assert [heard.event.external_id for heard in result.heard] == [t["id"] for t in recorded_search["data"]]
     assert {heard.search_key for heard in result.heard} == {"q1-vpn"}
     assert result.heard[0].event.text == "2022-10-07 22:42:12.637103 tweepy"
+    # Answered, if an agent makes it an incident, with a reply under it.
+    assert {heard.event.kind for heard in result.heard} == {"mention"}
     assert result.cursors == {"q1-vpn": "1578516068309794817"}
     assert result.completed == ["q1-vpn"]
     assert budget.used == 1 and not result.error and result.rate_limited_until is None
