@@ -495,6 +495,18 @@ BLUESKY_PDS_URL = env.str("BLUESKY_PDS_URL", default="https://bsky.social")
 BLUESKY_HANDLE = env.str("BLUESKY_HANDLE", default="")
 BLUESKY_APP_PASSWORD = env.str("BLUESKY_APP_PASSWORD", default="")
 BLUESKY_POLL = env.bool("BLUESKY_POLL", default=True)
+# E-mail: the desk's address (its id at the desk, and the From of its answers, sent through
+# the mail backend above), the mailbox it polls over IMAP (imaps://user:password@host/INBOX;
+# a password with reserved characters percent-encoded), and the bearer token a mail server's
+# pipe or a provider's raw-MIME forwarding presents to POST /social/webhooks/email/.
+EMAIL_DESK_ADDRESS = env.str("EMAIL_DESK_ADDRESS", default="")
+EMAIL_DESK_NAME = env.str("EMAIL_DESK_NAME", default="Service desk")
+EMAIL_IMAP_URL = env.str("EMAIL_IMAP_URL", default="")
+EMAIL_INBOUND_TOKEN = env.str("EMAIL_INBOUND_TOKEN", default="")
+EMAIL_POLL = env.bool("EMAIL_POLL", default=bool(EMAIL_IMAP_URL))
+# A raw message (attachments included) above this is refused with 413 by the webhook, and
+# left unread in the mailbox by the poll.
+EMAIL_MAX_BYTES = env.int("EMAIL_MAX_BYTES", default=10 * 1024 * 1024)
 # Webhook bodies above this are refused with 413 before they are read.
 SOCIAL_WEBHOOK_MAX_BYTES = env.int("SOCIAL_WEBHOOK_MAX_BYTES", default=1024 * 1024)
 # Under gunicorn, a webhook body that stops arriving for this many seconds is abandoned (400),

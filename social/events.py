@@ -73,10 +73,20 @@ class ParsedEvent:
     created_at: datetime | None = None
     # The message this one answers (the tweet replied to, the comment's parent), if any.
     in_reply_to: str = ""
+    # Other messages it continues, nearest first, where the platform lists them (an e-mail's
+    # References): the first the desk has is its parent when `in_reply_to` is unknown.
+    references: list[str] = field(default_factory=list)
     # What ties a conversation together: X conversation_id, the Facebook post_id, the DM
     # conversation, the Messenger sender. Messages of one thread land on one shard, in order.
     thread_key: str = ""
     url: str = ""
+    # What the message calls itself, where it has a title of its own (an e-mail's subject):
+    # the title of the incident it opens. Else the title is made from the text.
+    title: str = ""
+    # An incident number the message names as its own (an e-mail's subject: "[INC0000042]"),
+    # when it continues no message the desk has: it joins that incident if its author is the
+    # incident's reporter (`social.inbox.batch`).
+    names_incident: str = ""
     # Whether the message names the account (an X mention or quote): X's self-serve tiers only
     # allow replying to those.
     mentions_account: bool = False
@@ -105,9 +115,11 @@ class ParsedEvent:
         # Shallow: `asdict` would deep-copy the raw payload, a third of a webhook's CPU time.
         data = {f.name: getattr(self, f.name) for f in fields(self)}
         data["created_at"] = self.created_at.isoformat() if self.created_at else None
-        for repair in ("replaced", "raw_as_sent"):  # only an odd event carries them (social.inbox.storable)
-            if not data[repair]:
-                del data[repair]
+        # Only an odd event carries the repairs (social.inbox.storable), only some platforms the
+        # rest: left out when empty, so the other payloads stay as they were.
+        for optional in ("replaced", "raw_as_sent", "references", "title", "names_incident"):
+            if not data[optional]:
+                del data[optional]
         return data
 
     @classmethod

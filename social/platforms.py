@@ -23,7 +23,7 @@ from django.conf import settings
 
 from tickets.channels import register_channel, unregister_channel
 
-from . import bluesky, facebook, mastodon, twitter
+from . import bluesky, email, facebook, mastodon, twitter
 from .bluesky.text import graphemes
 from .listening import ListenBudget
 from .twitter.text import weighted_length
@@ -355,5 +355,35 @@ register(
         handle_hint="handle.bsky.social on Bluesky",
         # A thread of up to 10 posts of 25 s each (the client's timeouts), after logging in.
         send_lease=timedelta(minutes=6),
+    )
+)
+
+register(
+    Platform(
+        channel=email.CHANNEL,
+        label="E-mail",
+        name="E-mail",
+        badge_class="text-bg-secondary",
+        implementation="social.email.platform",
+        # Answers go through the desk's mail server (Django's e-mail backend, EMAIL_URL): no
+        # credential of the account's sends.
+        credentials=(
+            Credential("password", "E-mail IMAP mailbox (imaps://user:password@host/INBOX)", "EMAIL_IMAP_URL"),
+            Credential("bearer_token", "E-mail inbound token (webhook bearer token)", "EMAIL_INBOUND_TOKEN"),
+        ),
+        # The desk's address is its id and its handle.
+        default_account=DefaultAccount(
+            external_id="EMAIL_DESK_ADDRESS", handle="EMAIL_DESK_ADDRESS", poll="EMAIL_POLL"
+        ),
+        # Nothing limits a mail's length; an acknowledgement is kept to a screenful.
+        length=MessageLength(limit=5000),
+        capabilities=Capabilities(
+            webhook=True, polling=True, direct_messages=True, threads=False, find_sent=False, idempotent_send=False
+        ),
+        message_noun="mail",
+        posting_token="mail server",  # noqa: S106 (a name, not a secret)
+        handle_hint="the desk's address: servicedesk@example.org",
+        # One SMTP conversation: connecting, then each command within EMAIL_TIMEOUT.
+        send_lease=timedelta(minutes=3),
     )
 )

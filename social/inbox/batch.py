@@ -131,7 +131,8 @@ class Batch:
         # Which accounts are ours is all a batch needs: their tokens stay encrypted.
         self.accounts: set[tuple[str, str]] = configured_accounts({e.channel for e in events})
         known = per_channel(
-            "external_id", ((e.channel, i) for e in events for i in (e.external_id, e.in_reply_to) if i)
+            "external_id",
+            ((e.channel, i) for e in events for i in (e.external_id, e.in_reply_to, *e.references) if i),
         )
         self.refs: dict[tuple[str, str], _Ref] = {
             (m.channel, m.external_id): _Ref(m, m.incident)
@@ -152,6 +153,10 @@ class Batch:
             .values_list("channel", "dedup_key")
         )
         self.identities = self._identities(events)
+        numbers = {e.names_incident for e in events if e.names_incident}
+        self.named_incidents: dict[str, Incident] = (
+            {incident.number: incident for incident in Incident.objects.filter(number__in=numbers)} if numbers else {}
+        )
         self.templates = {t.channel: t.text for t in AcknowledgementTemplate.objects.all()}
 
     def _identities(self, events: list[ParsedEvent]) -> dict[tuple[str, str], SocialIdentity]:
@@ -286,6 +291,8 @@ class Batch:
         identity = self.identities[(parsed.channel, parsed.author_id)]
         target = parent.incident if parent is not None else None
         if target is None:
+            target = self._named_incident(parsed, identity)
+        if target is None:
             self._open_incident(event, parsed, identity)
         elif target.is_open:
             message = self._message(event, parsed, identity=identity, state=MessageState.JOINED)
@@ -306,6 +313,16 @@ class Batch:
             self._link(message, target)
         else:
             self._open_incident(event, parsed, identity, follow_up_of=target)
+
+    def _named_incident(self, parsed: ParsedEvent, identity: SocialIdentity) -> Incident | None:
+        """The incident the message names as its own (an e-mail's subject), when it continues
+        nothing the desk has: taken only from that incident's reporter, so nobody else can
+        write into somebody's incident by quoting its number."""
+        incident = self.named_incidents.get(parsed.names_incident) if parsed.names_incident else None
+        contact = identity.contact
+        if incident is not None and incident.reporter_id in (contact.pk, contact.merged_into_id):
+            return incident
+        return None
 
     def _taken_elsewhere(self, incident: Incident, parsed: ParsedEvent) -> str:
         """Whether another app takes this reply on a resolved or closed incident (a survey
@@ -328,10 +345,11 @@ class Batch:
         return True
 
     def _parent_of(self, parsed: ParsedEvent) -> _Ref | None:
-        """What this message continues: the message it answers if the desk has it, else (X
-        conversations, DMs, Messenger) the latest message of its thread with an incident."""
-        if parsed.in_reply_to:
-            parent = self.refs.get((parsed.channel, parsed.in_reply_to))
+        """What this message continues: the message it answers if the desk has it, else the
+        nearest of the others it names (an e-mail's References), else (X conversations, DMs,
+        Messenger, e-mail) the latest message of its thread with an incident."""
+        for answered in (parsed.in_reply_to, *parsed.references):
+            parent = self.refs.get((parsed.channel, answered)) if answered else None
             if parent is not None:
                 return parent
         if parsed.thread_key and parsed.kind in (Kind.DM, Kind.MESSENGER, Kind.REPLY, Kind.MENTION):
@@ -347,7 +365,7 @@ class Batch:
     ) -> None:
         contact = identity.contact
         platform = platforms.get(parsed.channel).name
-        title = title_from(parsed.text, fallback=f"Message from {contact.name} on {platform}")
+        title = title_from(parsed.title or parsed.text, fallback=f"Message from {contact.name} on {platform}")
         # The desk keeps 20,000 characters of a description, as pages and the API do; the message keeps it all.
         text = parsed.text + (f"\n\n{parsed.url}" if parsed.url else "")
         description = tickets.fitted_text(text, model=Incident, field="description")

@@ -27,10 +27,13 @@ def receive(
     authentic: Callable[[bytes], bool],
     parse: Callable[[bytes], list[ParsedEvent]],
     refusal: str = "Missing or wrong signature.",
+    limit: int | None = None,
 ) -> JsonResponse:
     """`authentic(body)`: whether the delivery comes from the platform; `parse(body)`: its
-    events, or `InvalidPayload` with the reason it is not what the platform sends."""
-    limit = settings.SOCIAL_WEBHOOK_MAX_BYTES
+    events, or `InvalidPayload` with the reason it is not what the platform sends. `limit`:
+    the largest body taken, where the platform's deliveries are larger than the usual
+    SOCIAL_WEBHOOK_MAX_BYTES (a raw message with its attachments)."""
+    limit = limit or settings.SOCIAL_WEBHOOK_MAX_BYTES
     try:
         body = read_body(request, limit=limit, timeout=settings.SOCIAL_WEBHOOK_READ_TIMEOUT)
     except BodyRefused as refused:

@@ -1,5 +1,6 @@
-"""Post realistic, correctly signed X and Facebook webhook events to a running server, and
-serve the polled platforms' messages from local stand-in servers that the desk polls."""
+"""Post realistic, correctly signed X and Facebook webhook events and raw e-mails (with the
+demo address's bearer token) to a running server, and serve the polled platforms' messages
+from local stand-in servers that the desk polls."""
 
 import collections
 import time
@@ -7,6 +8,8 @@ import time
 import requests
 from django.core.management.base import BaseCommand, CommandError
 
+from social.email.simulator import MailSimulator
+from social.email.simulator import ensure_demo_account as ensure_demo_mail_account
 from social.simulator import Simulator, ensure_demo_accounts
 from social.standins import standins
 
@@ -14,7 +17,8 @@ from social.standins import standins
 class Command(BaseCommand):
     help = (
         "Post signed X and Facebook webhook deliveries (mentions, replies in existing threads, DMs, "
-        "page posts, comments, Messenger messages, a few duplicates) to a running server."
+        "page posts, comments, Messenger messages, a few duplicates) and raw e-mails (requests, replies to the "
+        "desk's answers, out-of-office replies, bounces) to a running server."
     )
 
     def add_arguments(self, parser):
@@ -35,6 +39,12 @@ class Command(BaseCommand):
             "desk polls; 0 starts none (default: %(default)s).",
         )
         parser.add_argument(
+            "--mail-share",
+            type=float,
+            default=0.15,
+            help="Share of the webhook deliveries that are raw e-mails (default: %(default)s).",
+        )
+        parser.add_argument(
             "--drain-wait",
             type=float,
             default=75.0,
@@ -42,11 +52,12 @@ class Command(BaseCommand):
             "(default: %(default)s, past the minute between polls).",
         )
 
-    def handle(self, *args, url, rate, duration, seed, wait, polled_share, drain_wait, **options):
+    def handle(self, *args, url, rate, duration, seed, wait, polled_share, mail_share, drain_wait, **options):
         if rate <= 0:
             raise CommandError("--rate must be above 0.")
         x, page = ensure_demo_accounts()
         simulator = Simulator(x_secret=x.consumer_secret, app_secret=page.app_secret, seed=seed)
+        mails = MailSimulator(token=ensure_demo_mail_account().bearer_token, seed=seed)
         session = requests.Session()
         base = url.rstrip("/")
         self._wait_for(session, base, wait)
@@ -68,12 +79,12 @@ class Command(BaseCommand):
                     if delay > 0:
                         time.sleep(delay)
                     continue
-                delivery = simulator.next()
+                delivery = mails.next() if simulator.random.random() < mail_share else simulator.next()
                 try:
                     response = session.post(
                         base + delivery.path,
                         data=delivery.body,
-                        headers={**delivery.headers, "Content-Type": "application/json"},
+                        headers={"Content-Type": "application/json", **delivery.headers},
                         timeout=10,
                     )
                     counts[f"{delivery.kind} {response.status_code}"] += 1

@@ -8,6 +8,7 @@ import inspect
 from pathlib import Path
 
 import pytest
+from django.apps import apps
 from django.conf import settings
 from django.forms import PasswordInput
 from django.urls import NoReverseMatch, reverse
@@ -54,7 +55,10 @@ def test_it_is_a_channel_of_tickets_under_its_label(platform):
 
 def test_its_credentials_are_encrypted_fields_with_a_setting_each(platform):
     assert platform.credentials, "a platform the desk answers on needs a credential"
-    assert any(credential.sends for credential in platform.credentials), "and one to post with"
+    if not any(credential.sends for credential in platform.credentials):
+        # It answers through the desk's own server (e-mail: Django's mail backend): any of
+        # its accounts can send, with nothing to configure per account.
+        assert SocialAccount(channel=platform.channel).can_send
     for credential in platform.credentials:
         assert credential.field in TOKEN_FIELDS, f"{credential.field} is not an encrypted field of SocialAccount"
         assert credential.label
@@ -211,6 +215,10 @@ def _imported(node: ast.ImportFrom, path: Path) -> list[str]:
 NAMES_PLATFORMS_FOR_NOW = {"social/simulator.py", "social/management/commands/simulate_social.py"}
 
 
+def _tickets_field_names() -> set[str]:
+    return {field.name for model in apps.get_app_config("tickets").get_models() for field in model._meta.get_fields()}
+
+
 def test_no_shared_module_names_it(platform):
     package = platform.implementation.rsplit(".", 1)[0]
     offenders = []
@@ -219,9 +227,11 @@ def test_no_shared_module_names_it(platform):
         if relative in NAMES_PLATFORMS_FOR_NOW:
             continue
         tree = ast.parse(path.read_text())
+        # tickets' models name their own fields ("email", a contact's address): not the platform.
+        fields = _tickets_field_names() if relative == "tickets/models.py" else set()
         for node in ast.walk(tree):
             named = (
-                (isinstance(node, ast.Constant) and node.value == platform.channel)
+                (isinstance(node, ast.Constant) and node.value == platform.channel and node.value not in fields)
                 or (isinstance(node, ast.Attribute) and node.attr == platform.channel.upper())
                 or (isinstance(node, ast.Import) and any(_within(a.name, package) for a in node.names))
                 or (
