@@ -1,4 +1,4 @@
-"""Mastodon and Bluesky, registered in `social.platforms` and named nowhere else, are channels
+"""Mastodon, Bluesky and e-mail, registered in `social.platforms` and named nowhere else, are channels
 everywhere the desk lists channels: the console's filter, the Social page's badges, the API's
 `channel` values and filters, the sentiment history's choices."""
 
@@ -13,7 +13,7 @@ from ..factories import IncidentFactory
 from .factories import InboundMessageFactory
 
 pytestmark = pytest.mark.django_db
-NEW = {"mastodon": "Mastodon", "bluesky": "Bluesky"}
+NEW = {"mastodon": "Mastodon", "bluesky": "Bluesky", "email": "E-mail"}
 
 
 def test_the_consoles_channel_filter_offers_them(agent_client):
@@ -41,7 +41,7 @@ def test_the_social_page_shows_their_badge_and_the_api_their_channel(agent_clien
 def test_the_api_schema_lists_them():
     from social.models import SOCIAL_CHANNELS
 
-    assert {"mastodon", "bluesky"} <= {value for value, _ in SOCIAL_CHANNELS}
+    assert {"mastodon", "bluesky", "email"} <= {value for value, _ in SOCIAL_CHANNELS}
 
 
 def test_the_sentiment_history_takes_them():
