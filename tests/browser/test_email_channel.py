@@ -58,10 +58,12 @@ def test_an_email_conversation_reads_in_the_console(page, agent, conversation):
 
     page.goto(f"/incidents/{conversation.number}/")
     timeline = page.get_by_role("list", name="Timeline")
-    timeline.get_by_text("It happens on my phone too.").wait_for()
-    text = timeline.inner_text()
-    assert "Outlook keeps asking for my password, see the KB article (https://intranet.example/kb/42)." in text
-    assert "Thanks Jess, we're on it." not in text  # the quote trimmed from the comment
+    comment = timeline.locator(".comment-body", has_text="It happens on my phone too.")
+    comment.wait_for()
+    assert comment.inner_text().strip() == "It happens on my phone too."  # the quote trimmed
+    description = timeline.locator("li.description").inner_text()
+    assert "Outlook keeps asking for my password, see the KB article (https://intranet.example/kb/42)." in description
+    assert "<script>" not in description and "pwned" not in description
     assert page.locator(".channel-badge", has_text="E-mail").first.is_visible()
     assert page.title() != "pwned" and page.locator(".timeline img").count() == 0
     page.screenshot(path="test-artifacts/email_incident_timeline.png", full_page=True)
