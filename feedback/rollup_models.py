@@ -57,6 +57,8 @@ class IncidentFact(models.Model):
     resolved_on = models.DateField(null=True)
     resolution_bin = models.SmallIntegerField(null=True)
     resolution_breached = models.BooleanField(default=False)
+    # Closed as not an incident (a thanks, spam, chatter): counted apart, on the day it opened.
+    not_incident = models.BooleanField(default=False)
 
     class Meta:
         # Recounting a day reads the facts of that day, by each of its dates.
@@ -78,6 +80,9 @@ class IncidentRollup(RollupDimensions):
     response_breached = models.IntegerField(default=0)
     resolved = models.IntegerField(default=0)
     resolution_breached = models.IntegerField(default=0)
+    not_incidents = models.IntegerField(
+        default=0, help_text="Opened in the period and closed as not an incident (never resolved work)."
+    )
 
     class Meta:
         permissions = [("view_dashboards", "Can see every figure of the dashboards and change the desk's settings")]
@@ -102,6 +107,7 @@ INCIDENT_COUNTERS = [
     "response_breached",
     "resolved",
     "resolution_breached",
+    "not_incidents",
     *RESPONSE_BIN_FIELDS,
     *RESOLUTION_BIN_FIELDS,
 ]

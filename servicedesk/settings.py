@@ -411,6 +411,7 @@ SPECTACULAR_SETTINGS = {
         "LevelEnum": "tickets.models.Impact",
         "PriorityEnum": "tickets.models.Priority",
         "VisibilityEnum": "tickets.models.Visibility",
+        "NotIncidentKindEnum": "tickets.models.NotIncidentKind",
         "DeliveryStateEnum": "webhooks.models.DeliveryState",
         "WebhookEventTypeEnum": "webhooks.models.WebhookEventType",
         "SocialChannelEnum": "social.models.SOCIAL_CHANNELS",

@@ -222,6 +222,20 @@ def assignment_changed_event(
     return _line(kind=EventKind.ASSIGNMENT, actor=actor, at=at, incident=incident, field=field, old=old, new=new)
 
 
+def not_incident_event(*, incident: Incident, actor: Actor, at: datetime, old_status: str) -> Event:
+    """Closed as not an incident: from which status, why (the kind), and the agent's words."""
+    return _line(
+        kind=EventKind.NOT_INCIDENT,
+        actor=actor,
+        at=at,
+        incident=incident,
+        field="status",
+        old=IncidentStatus(old_status).label,
+        new=f"Not an incident ({incident.get_not_incident_display().lower()})",
+        note=incident.not_incident_reason,
+    )
+
+
 def sla_breached_event(*, incident: Incident, target: str, at: datetime) -> Event:
     """`target` is "response" or "resolution"; the system notices, so there is no actor."""
     due = getattr(incident, f"{target}_due_at")

@@ -14,6 +14,7 @@ from .models import (
     Impact,
     Incident,
     IncidentStatus,
+    NotIncidentKind,
     Priority,
     Problem,
     ProblemStatus,
@@ -91,6 +92,18 @@ class TransitionForm(BootstrapForm):
         super().__init__(*args, **kwargs)
         allowed = set(incident.allowed_transitions())
         self.fields["status"].choices = [(v, label) for v, label in IncidentStatus.choices if v in allowed]
+
+
+class NotIncidentForm(BootstrapForm):
+    kind = forms.ChoiceField(choices=NotIncidentKind.choices, widget=forms.RadioSelect, label="It is")
+    reason = forms.CharField(
+        max_length=Incident._meta.get_field("not_incident_reason").max_length,
+        label="Why",
+        help_text="Cancels it and stops its SLA clocks; the message stays. Reports count it apart.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, prefix="not_incident", **kwargs)
 
 
 class AssignForm(BootstrapForm):

@@ -172,6 +172,15 @@ class IncidentStatus(models.TextChoices):
     CANCELLED = "cancelled", "Cancelled"
 
 
+class NotIncidentKind(models.TextChoices):
+    """Why a message's incident was closed as not an incident (it stays, with its message)."""
+
+    THANKS = "thanks", "Thanks"
+    SPAM = "spam", "Spam"
+    CHATTER = "chatter", "Chatter"
+    OTHER = "other", "Something else"
+
+
 # The incident lifecycle, in one table. `tickets.services.incident_transition` is the
 # only place that changes an incident's status, and it consults nothing else.
 INCIDENT_TRANSITIONS: dict[str, frozenset[str]] = {
@@ -236,6 +245,10 @@ class Incident(NeverDeletedModel):
 
     hold_reason = models.CharField(max_length=500, blank=True)
     resolution = models.TextField(max_length=10000, blank=True)
+    # Closed as not an incident (status cancelled): why, and in the agent's words. Reports
+    # count these apart from the work the desk resolved.
+    not_incident = models.CharField(max_length=8, choices=NotIncidentKind.choices, blank=True)
+    not_incident_reason = models.CharField(max_length=500, blank=True)
 
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()
@@ -325,6 +338,10 @@ class Incident(NeverDeletedModel):
             ),
             models.CheckConstraint(condition=Q(priority__gte=1, priority__lte=5), name="incident_priority_valid"),
             models.CheckConstraint(condition=Q(status__in=IncidentStatus.values), name="incident_status_valid"),
+            models.CheckConstraint(
+                condition=Q(not_incident="") | Q(status=IncidentStatus.CANCELLED),
+                name="incident_not_incident_is_cancelled",
+            ),
         ]
 
     def __str__(self):
@@ -464,6 +481,7 @@ class EventKind(models.TextChoices):
     SOURCE_EDIT = "source_edit", "Edited at the source"
     REDACTED = "redacted", "Deleted at the source"
     ATTACHMENT = "attachment", "Attachment added"
+    NOT_INCIDENT = "not_incident", "Closed as not an incident"
 
 
 class Event(models.Model):

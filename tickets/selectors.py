@@ -157,7 +157,7 @@ QUEUE_SORTS = {
     "updated": QueueSort("Recently updated", ("updated_at", "id"), descending=True),
     "priority": QueueSort("Priority, oldest first", ("priority", "created_at", "id")),
 }
-QUEUE_STATUS_FILTERS = [("open", "Open"), *IncidentStatus.choices, ("", "All")]
+QUEUE_STATUS_FILTERS = [("open", "Open"), *IncidentStatus.choices, ("not_incident", "Not an incident"), ("", "All")]
 QUEUE_ASSIGNEE_FILTERS = [("", "Anyone"), ("me", "Assigned to me"), ("none", "Unassigned")]
 QUEUE_SLA_FILTERS = [
     ("", "Any SLA state"),
@@ -216,6 +216,8 @@ def incident_queue_filtered(*, user: User | AnonymousUser, filters: QueueFilters
     incidents = incidents_visible_to(user)
     if filters.status == "open":
         incidents = incidents.filter(status__in=OPEN_STATUSES)
+    elif filters.status == "not_incident":
+        incidents = incidents.filter(status=IncidentStatus.CANCELLED).exclude(not_incident="")
     elif filters.status:
         incidents = incidents.filter(status=filters.status)
     if filters.priority:

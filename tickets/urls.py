@@ -9,6 +9,7 @@ urlpatterns = [
     path("incidents/bulk/", console.incident_bulk, name="incident_bulk"),
     path("incidents/<str:number>/", console.incident_detail, name="incident_detail"),
     path("incidents/<str:number>/status/", console.incident_transition, name="incident_transition"),
+    path("incidents/<str:number>/not-an-incident/", console.incident_not_incident, name="incident_not_incident"),
     path("incidents/<str:number>/assign/", console.incident_assign, name="incident_assign"),
     path("incidents/<str:number>/assign-me/", console.incident_assign_me, name="incident_assign_me"),
     path("incidents/<str:number>/priority/", console.incident_priority, name="incident_priority"),

@@ -36,6 +36,9 @@ class DurationSerializer(serializers.Serializer):
 class ServiceFiguresSerializer(serializers.Serializer):
     opened = serializers.IntegerField()
     resolved = serializers.IntegerField()
+    not_incidents = serializers.IntegerField(
+        help_text="Of those opened, closed as not an incident (a thanks, spam, chatter): never counted as resolved."
+    )
     backlog = serializers.IntegerField(allow_null=True, help_text="Open at the end of the period.")
     responded = serializers.IntegerField(help_text="First responses given in the period.")
     response_breached = serializers.IntegerField()

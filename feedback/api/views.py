@@ -21,6 +21,7 @@ def service_figures(figures: fig.ServiceFigures) -> dict:
     return {
         "opened": figures.opened,
         "resolved": figures.resolved,
+        "not_incidents": figures.not_incidents,
         "backlog": figures.backlog,
         "responded": figures.responded,
         "response_breached": figures.response_breached,

@@ -107,6 +107,7 @@ class ServiceFigures:
     responded: int = 0
     response_breached: int = 0
     resolution_breached: int = 0
+    not_incidents: int = 0  # of those opened: closed as not an incident
     backlog: int | None = None  # open at the end of the period
     response_bins: list[int] = field(default_factory=list)
     resolution_bins: list[int] = field(default_factory=list)
@@ -121,6 +122,7 @@ class ServiceFigures:
             responded=row.get("responded") or 0,
             response_breached=row.get("response_breached") or 0,
             resolution_breached=row.get("resolution_breached") or 0,
+            not_incidents=row.get("not_incidents") or 0,
             response_bins=[row.get(name) or 0 for name in RESPONSE_BIN_FIELDS],
             resolution_bins=[row.get(name) or 0 for name in RESOLUTION_BIN_FIELDS],
         )
@@ -160,7 +162,15 @@ def _add(figures: list[ServiceFigures]) -> ServiceFigures:
         response_bins=[sum(b) for b in zip(*[f.response_bins for f in figures], strict=True)] if figures else [],
         resolution_bins=[sum(b) for b in zip(*[f.resolution_bins for f in figures], strict=True)] if figures else [],
     )
-    for name in ("opened", "exited", "resolved", "responded", "response_breached", "resolution_breached"):
+    for name in (
+        "opened",
+        "exited",
+        "resolved",
+        "responded",
+        "response_breached",
+        "resolution_breached",
+        "not_incidents",
+    ):
         setattr(total, name, sum(getattr(f, name) for f in figures))
     total.backlog = figures[-1].backlog if figures else None
     return total

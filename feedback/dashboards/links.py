@@ -19,6 +19,7 @@ INCIDENT_DAY_FILTERS = {
     "resolution_breached": "resolved",
     "response_time": "responded",
     "resolution_time": "resolved",
+    "not_incidents": "opened",
 }
 SLA_FILTERS = {"response_breached": "response_breached", "resolution_breached": "resolution_breached"}
 
@@ -51,6 +52,8 @@ def incidents_url(*, figure: str, start: date, end: date, filters: dict) -> str:
         params["open_on"] = (end - timedelta(days=1)).isoformat()
     else:
         params[INCIDENT_DAY_FILTERS[figure]] = _days(start, end)
+    if figure == "not_incidents":
+        params["status"] = "not_incident"
     if figure in SLA_FILTERS:
         params["sla"] = SLA_FILTERS[figure]
     params |= _dimension_params(filters, queue=True)

@@ -23,6 +23,7 @@ SERVICE_CHARTS = [
     ("volume", "Incoming and resolved incidents", "bar", [
         Measure("opened", "Opened", lambda f: f.opened),
         Measure("resolved", "Resolved", lambda f: f.resolved),
+        Measure("not_incidents", "Not incidents", lambda f: f.not_incidents),
     ]),
     ("backlog", "Backlog (open at the end of the period)", "line", [
         Measure("backlog", "Open incidents", lambda f: f.backlog),
@@ -58,6 +59,7 @@ SATISFACTION_CHARTS = [
 SERVICE_TOTALS = [
     Measure("opened", "Opened", lambda f: f.opened),
     Measure("resolved", "Resolved", lambda f: f.resolved),
+    Measure("not_incidents", "Not incidents", lambda f: f.not_incidents),
     Measure("backlog", "Open at the end", lambda f: f.backlog),
     Measure("response_met", "Response on time", lambda f: f.response_met, "%"),
     Measure("resolution_met", "Resolution on time", lambda f: f.resolution_met, "%"),

@@ -35,7 +35,7 @@ def _bin(end: str) -> str:
 
 FACTS = f"""
 INSERT INTO feedback_incidentfact (incident_id, source_updated_at, {DIMS}, opened_on, exited_on, responded_on,
-    response_bin, response_breached, resolved_on, resolution_bin, resolution_breached)
+    response_bin, response_breached, resolved_on, resolution_bin, resolution_breached, not_incident)
 SELECT id, updated_at, coalesce(service_id, 0), channel, coalesce(assignment_group_id, 0), coalesce(assignee_id, 0),
     {_local("created_at")},
     {_local("CASE WHEN resolved_at IS NOT NULL THEN resolved_at WHEN status = 'cancelled' THEN updated_at END")},
@@ -46,7 +46,8 @@ SELECT id, updated_at, coalesce(service_id, 0), channel, coalesce(assignment_gro
     {_local("resolved_at")},
     {_bin("resolved_at")},
     coalesce(resolved_at IS NOT NULL
-        AND (resolution_breached OR (resolution_due_at IS NOT NULL AND resolved_at > resolution_due_at)), false)
+        AND (resolution_breached OR (resolution_due_at IS NOT NULL AND resolved_at > resolution_due_at)), false),
+    not_incident <> ''
 FROM tickets_incident
 """
 
@@ -63,7 +64,7 @@ def _incident_days_sql() -> str:
     response_bins = {name: f"(response_bin = {k})::int" for k, name in enumerate(RESPONSE_BIN_FIELDS)}
     resolution_bins = {name: f"(resolution_bin = {k})::int" for k, name in enumerate(RESOLUTION_BIN_FIELDS)}
     branches = [
-        branch("opened_on", {"opened": "1"}),
+        branch("opened_on", {"opened": "1", "not_incidents": "not_incident::int"}),
         branch("exited_on", {"exited": "1"}),
         branch("responded_on", {"responded": "1", "response_breached": "response_breached::int", **response_bins}),
         branch("resolved_on", {"resolved": "1", "resolution_breached": "resolution_breached::int", **resolution_bins}),

@@ -65,12 +65,13 @@ FACT_FIELDS = (
     "resolved_on",
     "resolution_bin",
     "resolution_breached",
+    "not_incident",
 )
 # What each kind of counter reads of a fact: when that part changes, its old and new days
 # are recounted (a resolution today does not recount the day the incident was opened).
 DIMENSION_FIELDS = ("service_id", "channel", "group_id", "agent_id")
 COUNTED_PARTS = {
-    "opened_on": DIMENSION_FIELDS,
+    "opened_on": (*DIMENSION_FIELDS, "not_incident"),
     "exited_on": DIMENSION_FIELDS,
     "responded_on": (*DIMENSION_FIELDS, "response_bin", "response_breached"),
     "resolved_on": (*DIMENSION_FIELDS, "resolution_bin", "resolution_breached"),
@@ -90,6 +91,7 @@ INCIDENT_COLUMNS = (
     "resolution_due_at",
     "response_breached",
     "resolution_breached",
+    "not_incident",
 )
 
 
@@ -140,6 +142,7 @@ def fact_of(incident: dict) -> IncidentFact:
         resolution_breached=bool(
             resolved and (incident["resolution_breached"] or (resolution_due and resolved > resolution_due))
         ),
+        not_incident=bool(incident["not_incident"]),
     )
 
 
@@ -276,7 +279,7 @@ def _bin_counts(bin_field: str, names: list[str]) -> dict:
 
 # Each counter kind: the fact's day field and the sums it contributes.
 INCIDENT_COUNTS = {
-    "opened_on": lambda: {"opened": Count("pk")},
+    "opened_on": lambda: {"opened": Count("pk"), "not_incidents": Count("pk", filter=Q(not_incident=True))},
     "exited_on": lambda: {"exited": Count("pk")},
     "responded_on": lambda: {
         "responded": Count("pk"),

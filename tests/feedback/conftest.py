@@ -57,6 +57,7 @@ def desk(db):
             times["status"] = IncidentStatus.RESOLVED
         if n == 10:
             times["status"] = IncidentStatus.CANCELLED
+            times["not_incident"] = "spam"
             times["updated_at"] = opened + timedelta(days=1)
         backdate(incident, **times)
         incidents.append(Incident.objects.get(pk=incident.pk))

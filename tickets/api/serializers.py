@@ -24,6 +24,7 @@ from ..models import (
     Impact,
     Incident,
     IncidentStatus,
+    NotIncidentKind,
     Problem,
     ProblemStatus,
     Service,
@@ -113,6 +114,13 @@ class IncidentSerializer(serializers.ModelSerializer):
 
 def _text(model, field: str, **kwargs) -> serializers.CharField:
     return serializers.CharField(max_length=model._meta.get_field(field).max_length, **kwargs)
+
+
+class NotIncidentSerializer(StrictInputSerializer):
+    """Why an open incident is not one: a thanks, spam, chatter, or something else, in words."""
+
+    kind = serializers.ChoiceField(choices=NotIncidentKind.choices)
+    reason = _text(Incident, "not_incident_reason")
 
 
 class IncidentCreateSerializer(StrictInputSerializer):

@@ -5,6 +5,11 @@ from . import views
 urlpatterns = [
     path("incidents/", views.IncidentListView.as_view(), name="api-incident-list"),
     path("incidents/<str:number>/", views.IncidentDetailView.as_view(), name="api-incident-detail"),
+    path(
+        "incidents/<str:number>/not-an-incident/",
+        views.IncidentNotIncidentView.as_view(),
+        name="api-incident-not-incident",
+    ),
     path("incidents/<str:number>/comments/", views.IncidentCommentsView.as_view(), name="api-incident-comments"),
     path("incidents/<str:number>/events/", views.IncidentEventsView.as_view(), name="api-incident-events"),
     path("problems/", views.ProblemListView.as_view(), name="api-problem-list"),

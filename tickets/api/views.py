@@ -139,6 +139,30 @@ class IncidentDetailView(ShowsIncidents, ServiceDeskAPIView):
 
 
 @extend_schema(parameters=[INCIDENT_NUMBER])
+class IncidentNotIncidentView(ShowsIncidents, ServiceDeskAPIView):
+    """Close an incident as not an incident."""
+
+    permission_classes = [IsAgent]
+    queryset = Incident.objects.none()
+    lookup_field = "number"
+
+    @extend_schema(
+        summary="Close an incident as not an incident",
+        description="A thanks, spam or chatter that became an incident: it is cancelled with the kind and the "
+        "reason, its SLA clocks stop, its messages stay, and reports count it apart from resolved work. "
+        "Only an open incident; agents only.",
+        request=s.NotIncidentSerializer,
+        responses=s.IncidentSerializer,
+    )
+    def post(self, request: Request, number: str) -> Response:
+        incident = get_or_404(selectors.incident_get_own_row, user=request.user, number=number)
+        serializer = s.NotIncidentSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.incident_close_not_incident(incident=incident, actor=request.user, **serializer.validated_data)
+        return _with_etag(self.shown(get_or_404(selectors.incident_get_full, user=request.user, number=number)))
+
+
+@extend_schema(parameters=[INCIDENT_NUMBER])
 class IncidentCommentsView(ServiceDeskAPIView):
     """An incident's public replies and internal notes."""
 

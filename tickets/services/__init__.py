@@ -48,6 +48,7 @@ from .contacts import contact_create, contact_for_user, contact_merge
 from .incidents import (
     INCIDENT_EDITABLE_FIELDS,
     incident_assign,
+    incident_close_not_incident,
     incident_create,
     incident_transition,
     incident_update,
@@ -109,6 +110,7 @@ __all__ = [
     "fitted_text",
     "incident_assign",
     "incident_change",
+    "incident_close_not_incident",
     "incident_create",
     "incident_raise",
     "incident_redact_source",

@@ -4,16 +4,18 @@ from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from .. import sla
+from ..access import is_agent
 from ..events import (
     Actor,
     assignment_changed_event,
     created_event,
     incident_field_changed_event,
+    not_incident_event,
     priority_changed_event,
     sla_breached_event,
     status_changed_event,
@@ -28,6 +30,7 @@ from ..models import (
     Impact,
     Incident,
     IncidentStatus,
+    NotIncidentKind,
     Service,
     SupportGroup,
     Urgency,
@@ -179,6 +182,56 @@ def incident_transition(
             ),
         )
         Event.objects.bulk_create(events)
+        announce_change(change=Change.INCIDENT_UPDATED, pks=[incident.pk])
+    return incident
+
+
+def incident_close_not_incident(*, incident: Incident, kind: str, reason: str, actor: User) -> Incident:
+    """An agent closes an open incident that is not one (a thanks, spam, chatter) and says why.
+
+    It is cancelled, so its SLA clocks stop without a breach being flagged for the time it
+    waited (nothing was owed), its messages and comments stay on it, and reports count it as
+    "not an incident", apart from the work resolved (`feedback`'s rollups read the kind)."""
+    if not is_agent(actor):
+        raise PermissionDenied("Only agents close an incident as not an incident.")
+    reason = _clean_text(reason)
+    if kind not in NotIncidentKind.values:
+        raise ValidationError({"kind": "Choose why it is not an incident: thanks, spam, chatter or something else."})
+    if not reason:
+        raise ValidationError({"reason": "Say in a few words why it is not an incident."})
+    if len(reason) > Incident._meta.get_field("not_incident_reason").max_length:
+        raise ValidationError({"reason": "The reason is limited to 500 characters."})
+    with transaction.atomic():
+        incident = _locked_incident(incident)
+        if not incident.is_open:
+            raise ValidationError(
+                {
+                    "status": f"{incident.number} is {incident.get_status_display().lower()}: only an open incident "
+                    "can be closed as not an incident."
+                },
+                code="illegal_transition",
+            )
+        now = timezone.now()
+        old_status = incident.status
+        incident.status = IncidentStatus.CANCELLED
+        incident.not_incident, incident.not_incident_reason = kind, reason
+        incident.hold_reason = ""
+        incident.updated_at = now
+        sla.follow_status(incident, now=now)
+        incident.save(
+            update_fields=[
+                "status",
+                "not_incident",
+                "not_incident_reason",
+                "hold_reason",
+                "updated_at",
+                "sla_paused_since",
+                "sla_paused_seconds",
+                "response_due_at",
+                "resolution_due_at",
+            ]
+        )
+        not_incident_event(incident=incident, actor=actor, at=now, old_status=old_status).save()
         announce_change(change=Change.INCIDENT_UPDATED, pks=[incident.pk])
     return incident
 

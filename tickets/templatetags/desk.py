@@ -36,6 +36,9 @@ PRIORITY_CLASSES = {
 
 @register.simple_tag
 def status_badge(ticket) -> str:
+    if getattr(ticket, "not_incident", ""):
+        # Cancelled as not an incident: said as such, so the queue tells it from a cancellation.
+        return format_html('<span class="badge rounded-pill text-bg-light border">{}</span>', "Not an incident")
     return format_html(
         '<span class="badge rounded-pill {}">{}</span>',
         STATUS_CLASSES.get(ticket.status, "text-bg-secondary"),

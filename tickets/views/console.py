@@ -23,6 +23,7 @@ from ..forms import (
     AssignForm,
     BulkActionForm,
     CommentForm,
+    NotIncidentForm,
     PriorityForm,
     ProblemLinkForm,
     QueueFilterForm,
@@ -184,6 +185,7 @@ def _render_incident(request: HttpRequest, incident: Incident, *, status: int = 
         PriorityForm(initial={"impact": incident.impact, "urgency": incident.urgency, "major": incident.major}),
     )
     forms.setdefault("problem_form", ProblemLinkForm())
+    forms.setdefault("not_incident_form", NotIncidentForm())
     return render(
         request,
         "tickets/incident_detail.html",
@@ -267,6 +269,25 @@ def incident_transition(request: HttpRequest, number: str) -> HttpResponse:
         success=lambda moved: f"{incident.number} is now {IncidentStatus(moved.status).label.lower()}.",
         redirect_to=_incident_page(incident),
     ) or _render_incident(request, incident, transition_form=form, status=400)
+
+
+@agent_required
+@require_POST
+def incident_not_incident(request: HttpRequest, number: str) -> HttpResponse:
+    """Close it as not an incident (a thanks, spam, chatter), with the reason."""
+    incident = get_or_404(selectors.incident_get, user=request.user, number=number)
+    form = NotIncidentForm(request.POST)
+    return submit_form(
+        request,
+        form,
+        lambda data: services.incident_close_not_incident(
+            incident=incident, kind=data["kind"], reason=data["reason"], actor=request.user
+        ),
+        success=lambda closed: (
+            f"{incident.number} is closed as not an incident ({closed.get_not_incident_display().lower()})."
+        ),
+        redirect_to=_incident_page(incident),
+    ) or _render_incident(request, incident, not_incident_form=form, status=400)
 
 
 @agent_required

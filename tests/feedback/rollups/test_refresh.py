@@ -48,6 +48,8 @@ def direct_incident_counts(grain: str) -> dict[tuple, Counter]:
             return buckets.period_start(paris_day(moment), grain)
 
         expected[key(period(incident.created_at), dims)]["opened"] += 1
+        # Closed as not an incident: counted apart, on the day it opened; never resolved work.
+        expected[key(period(incident.created_at), dims)]["not_incidents"] += int(bool(incident.not_incident))
         exit_at = incident.resolved_at or (incident.updated_at if incident.status == IncidentStatus.CANCELLED else None)
         if exit_at:
             expected[key(period(exit_at), dims)]["exited"] += 1
@@ -161,6 +163,8 @@ def test_changes_after_the_mark_are_rolled_up_incrementally(desk):
     services.incident_transition(
         incident=Incident.objects.get(pk=incidents[4].pk), to_status="in_progress", actor=agent
     )
+    # A thanks closed as not an incident.
+    services.incident_close_not_incident(incident=incidents[3], kind="thanks", reason="Only said thanks", actor=agent)
     # A new incident and a new score.
     IncidentFactory(service=desk["vpn"], assignee=ben)
     message = InboundMessageFactory(incident=incidents[3], channel="twitter")
@@ -179,8 +183,11 @@ def test_changes_after_the_mark_are_rolled_up_incrementally(desk):
         created_at=message.created_at,
     )
     result = rollups_refresh()
-    assert result.incidents_changed == 4
+    assert result.incidents_changed == 5
     assert_rollups_match()
+    not_incidents = IncidentRollup.objects.filter(grain="month", agent_id=ALL_AGENTS).aggregate(n=Sum("not_incidents"))
+    assert not_incidents["n"] == 2  # the spam of the desk and this thanks; neither was resolved
+    assert not Incident.objects.filter(pk__in=[incidents[3].pk, incidents[10].pk], resolved_at__isnull=False).exists()
     moved = MessageRollup.objects.filter(grain="month", agent_id=ben.pk).aggregate(n=Sum("messages"))["n"]
     assert moved >= 1
 

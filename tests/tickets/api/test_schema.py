@@ -17,6 +17,7 @@ OPERATIONS = {
     ("/api/v1/incidents/{number}/comments/", "get"),
     ("/api/v1/incidents/{number}/comments/", "post"),
     ("/api/v1/incidents/{number}/events/", "get"),
+    ("/api/v1/incidents/{number}/not-an-incident/", "post"),
     ("/api/v1/problems/", "get"),
     ("/api/v1/problems/", "post"),
     ("/api/v1/problems/{number}/", "get"),

@@ -77,6 +77,7 @@ class Command(BaseCommand):
         contacts += [Contact.objects.get_or_create(name=name, user=None)[0] for name in SOCIAL_REPORTERS]
         created = self._incidents(users, contacts, services_by_name)
         self._problems(users, services_by_name)
+        self._not_incidents(users, contacts)
         demo_data_loaded.send(sender=self.__class__, users=users, services=services_by_name)
         self._print_logins(created)
 
@@ -187,6 +188,25 @@ class Command(BaseCommand):
                 services.problem_transition(
                     problem=problem, to_status="known_error", workaround=workaround, actor=agent
                 )
+
+    def _not_incidents(self, users, contacts) -> None:
+        """Messages that became incidents and were not: a thanks and a piece of spam."""
+        social = [contact for contact in contacts if contact.user_id is None]
+        for title, kind, reason, reporter in [
+            (
+                "@servicedesk thanks, the VPN is back!",
+                "thanks",
+                "Only thanking us; nothing to do.",
+                social[0],
+            ),
+            ("Win a free laptop, click here", "spam", "Advert from an unknown account.", social[-1]),
+        ]:
+            if Incident.objects.filter(title=title).exists():
+                continue
+            incident = services.incident_create(
+                reporter=reporter, title=title, description=title, channel=Channel.TWITTER, actor=reporter
+            )
+            services.incident_close_not_incident(incident=incident, kind=kind, reason=reason, actor=users["agent"])
 
     def _print_logins(self, created: int) -> None:
         self.stdout.write(self.style.SUCCESS(f"Demo data ready ({created} new incidents)."))
