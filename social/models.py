@@ -219,6 +219,12 @@ class SocialMessage(models.Model):
                 name="social_message_outbox_idx",
                 condition=Q(state__in=["queued", "sending"]),
             ),
+            # The status wall: the desk's newest sent answers.
+            models.Index(
+                fields=["-sent_at", "-id"],
+                name="social_message_sent_idx",
+                condition=Q(direction="outbound", state="sent"),
+            ),
         ]
 
     def __str__(self):

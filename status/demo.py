@@ -9,6 +9,8 @@ from django.utils import timezone
 from broadcasts import services as broadcasts
 from broadcasts.changes import change_create
 from broadcasts.models import Broadcast, Change
+from social.events import Kind
+from social.models import Direction, MessageState, SocialMessage
 from tickets.models import Problem
 
 from .models import PublicKnownError, ServiceState, StateChange
@@ -97,8 +99,37 @@ def load(sender, *, users: dict, services: dict, **kwargs) -> None:
                 "in_acknowledgements": True,
             },
         )
+    _public_answers(now)
     state_changes_record()
     page_changed()
+
+
+DEMO_ANSWERS = [
+    ("twitter", 50, "We've restarted the VPN gateway in Building B: please reconnect, and tell us if it drops again."),
+    ("facebook", 35, "Thanks for the heads-up! The Wi-Fi on floor 3 is back; the access point is replaced."),
+    ("twitter", 12, "Good news: the print queue on floor 2 is cleared. Jobs sent since 9:00 are printing now."),
+]
+
+
+def _public_answers(now) -> None:
+    """A few of the desk's public answers, sent, so the wall (/status/wall/) shows them beside
+    the broadcasts (the simulator's own answers stay queued without credentials)."""
+    if SocialMessage.objects.filter(direction=Direction.OUTBOUND, external_id__startswith="demo-wall-").exists():
+        return
+    for n, (channel, minutes, text) in enumerate(DEMO_ANSWERS):
+        at = now - timedelta(minutes=minutes)
+        SocialMessage.objects.create(
+            channel=channel,
+            direction=Direction.OUTBOUND,
+            kind=Kind.REPLY if channel == "twitter" else Kind.COMMENT,
+            external_id=f"demo-wall-{n}",
+            account_external_id="demo",
+            author_name="Service desk",
+            text=text,
+            state=MessageState.SENT,
+            created_at=at,
+            sent_at=at,
+        )
 
 
 def _published(agent, manager, *, at, **fields) -> Broadcast:

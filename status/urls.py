@@ -6,6 +6,8 @@ app_name = "status"
 
 urlpatterns = [
     path("", views.status_page, name="page"),
+    path("wall/", views.wall, name="wall"),
+    path("wall/items/", views.wall_fragment, name="wall_items"),
     path("feed/", views.feed, name="feed"),
     path("feed/<int:service_id>/", views.service_feed, name="service_feed"),
     path("maintenance.ics", views.maintenance_ics, name="maintenance_ics"),

@@ -25,6 +25,7 @@ from tickets.models import Problem, Service
 from . import feeds, services
 from .models import PublicKnownError
 from .selectors import page_context
+from .wall import wall_items
 from .state import upcoming_changes
 
 
@@ -47,6 +48,23 @@ def status_page(request: HttpRequest) -> HttpResponse:
         return render_to_string("status/page.html", context)
 
     return _cached("page", build, "text/html; charset=utf-8")
+
+
+def wall(request: HttpRequest) -> HttpResponse:
+    """The desk's public words, newest first; the page polls `wall_items` to refresh itself."""
+    return _cached(
+        "wall",
+        lambda: render_to_string("status/wall.html", {"items": wall_items(), "generated_at": timezone.now()}),
+        "text/html; charset=utf-8",
+    )
+
+
+def wall_fragment(request: HttpRequest) -> HttpResponse:
+    return _cached(
+        "wall-items",
+        lambda: render_to_string("status/_wall_items.html", {"items": wall_items(), "generated_at": timezone.now()}),
+        "text/html; charset=utf-8",
+    )
 
 
 def feed(request: HttpRequest) -> HttpResponse:
