@@ -25,8 +25,8 @@ from tickets.models import Problem, Service
 from . import feeds, services
 from .models import PublicKnownError
 from .selectors import page_context
-from .wall import wall_items
 from .state import upcoming_changes
+from .wall import wall_items
 
 
 def _cached(key: str, build, content_type: str) -> HttpResponse:
