@@ -4,15 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('social', '0008_socialaccount_password_session'),
-        ('tickets', '0013_incident_triage_rank_breached_first'),
+        ("social", "0008_socialaccount_password_session"),
+        ("tickets", "0013_incident_triage_rank_breached_first"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='socialmessage',
-            index=models.Index(condition=models.Q(('direction', 'outbound'), ('state', 'sent')), fields=['-sent_at', '-id'], name='social_message_sent_idx'),
+            model_name="socialmessage",
+            index=models.Index(
+                condition=models.Q(("direction", "outbound"), ("state", "sent")),
+                fields=["-sent_at", "-id"],
+                name="social_message_sent_idx",
+            ),
         ),
     ]
