@@ -10,6 +10,7 @@ schema, which the schemathesis tests hold the answers to) and hand the work to t
 """
 
 from django.contrib.auth.models import User
+from django.urls import reverse
 from rest_framework import serializers
 
 from servicedesk.api.serializers import StrictInputSerializer
@@ -17,6 +18,7 @@ from servicedesk.api.serializers import StrictInputSerializer
 from .. import representations
 from ..access import is_agent, sees_internal_notes
 from ..models import (
+    Attachment,
     Category,
     Comment,
     Contact,
@@ -199,6 +201,55 @@ class CommentCreateSerializer(StrictInputSerializer):
     """A public reply (the reporter sees it, on their channel) or an internal note (agents only)."""
 
     body = _text(Comment, "body")
+    visibility = serializers.ChoiceField(choices=Visibility.choices, default=Visibility.PUBLIC)
+
+
+class AttachmentSerializer(serializers.Serializer):
+    """A file on an incident (`url`: its content, through the API) or a platform's copy of a
+    medium (`link` true, `url` the platform's address; `size` and `sha256` unknown)."""
+
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    content_type = serializers.CharField(help_text="Found by reading the file, not from its name.")
+    size = serializers.IntegerField(allow_null=True)
+    sha256 = serializers.CharField(allow_blank=True)
+    visibility = serializers.ChoiceField(choices=Visibility.choices)
+    comment = serializers.IntegerField(allow_null=True, help_text="The reply it came with, if any.")
+    link = serializers.BooleanField()
+    url = serializers.URLField()
+    uploaded_by = PersonSerializer()
+    created_at = serializers.DateTimeField()
+
+    def to_representation(self, instance: Attachment) -> dict:
+        request = self.context.get("request")
+        if instance.is_link:
+            url = instance.external_url
+        else:
+            url = reverse("api-attachment-content", args=[instance.pk])
+            url = request.build_absolute_uri(url) if request is not None else url
+        return {
+            "id": instance.pk,
+            "name": instance.name,
+            "content_type": instance.content_type,
+            "size": instance.size,
+            "sha256": instance.sha256,
+            "visibility": instance.visibility,
+            "comment": instance.comment_id,
+            "link": instance.is_link,
+            "url": url,
+            "uploaded_by": {
+                "name": instance.uploader_name,
+                "user": instance.uploaded_by_user_id,
+                "contact": instance.uploaded_by_contact_id,
+            },
+            "created_at": serializers.DateTimeField().to_representation(instance.created_at),
+        }
+
+
+class AttachmentCreateSerializer(StrictInputSerializer):
+    """One file, sent as multipart/form-data; internal files are for agents."""
+
+    file = serializers.FileField(allow_empty_file=True, use_url=False)
     visibility = serializers.ChoiceField(choices=Visibility.choices, default=Visibility.PUBLIC)
 
 

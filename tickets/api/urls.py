@@ -11,6 +11,12 @@ urlpatterns = [
         name="api-incident-not-incident",
     ),
     path("incidents/<str:number>/comments/", views.IncidentCommentsView.as_view(), name="api-incident-comments"),
+    path(
+        "incidents/<str:number>/attachments/",
+        views.IncidentAttachmentsView.as_view(),
+        name="api-incident-attachments",
+    ),
+    path("attachments/<int:pk>/content/", views.AttachmentContentView.as_view(), name="api-attachment-content"),
     path("incidents/<str:number>/events/", views.IncidentEventsView.as_view(), name="api-incident-events"),
     path("problems/", views.ProblemListView.as_view(), name="api-problem-list"),
     path("problems/<str:number>/", views.ProblemDetailView.as_view(), name="api-problem-detail"),

@@ -4,8 +4,10 @@ serializes; the rules live in the services, who-sees-what in `tickets.access`.""
 from django.db import transaction
 from django.http import Http404
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
+from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -14,7 +16,8 @@ from servicedesk.shortcuts import get_or_404
 
 from .. import selectors, services
 from ..access import is_agent
-from ..models import Channel, Comment, Contact, Event, Incident, Problem, Service
+from ..models import Attachment, Channel, Comment, Contact, Event, Incident, Problem, Service
+from ..views.attachments import attachment_file_response
 from . import serializers as s
 from .filters import CommentFilter, ContactFilter, IncidentFilter, ProblemFilter
 from .permissions import HasRole, IsAgent, refuse_fields
@@ -195,6 +198,69 @@ class IncidentCommentsView(ServiceDeskAPIView):
         serializer.is_valid(raise_exception=True)
         comment = services.incident_reply(incident=incident, author=user, **serializer.validated_data)
         return Response(s.CommentSerializer(comment).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(parameters=[INCIDENT_NUMBER])
+class IncidentAttachmentsView(ServiceDeskAPIView):
+    """An incident's files and platforms' media."""
+
+    permission_classes = [HasRole]
+    queryset = Attachment.objects.none()
+    parser_classes = [MultiPartParser]
+    orderings = {"created_at": ("created_at",)}
+    default_ordering = "created_at"
+
+    @extend_schema(
+        summary="List an incident's attachments",
+        description="Customers see the public ones only. `url` is the file's content (or the platform's copy).",
+        responses=s.AttachmentSerializer(many=True),
+    )
+    def get(self, request: Request, number: str) -> Response:
+        incident = get_or_404(selectors.incident_get_own_row, user=request.user, number=number)
+        return self.paginated(
+            selectors.incident_attachments(incident=incident, user=request.user), s.AttachmentSerializer
+        )
+
+    @extend_schema(
+        summary="Attach a file to an incident",
+        description="multipart/form-data with `file` (and `visibility`, agents only for internal). The file's "
+        "kind is read from its content and must be one the desk takes, under a name that agrees with it, "
+        "no larger than the desk's limit (400 otherwise, saying why). Customers attach to their own "
+        "incidents while they are open.",
+        request={"multipart/form-data": s.AttachmentCreateSerializer},
+        responses={201: s.AttachmentSerializer},
+    )
+    def post(self, request: Request, number: str) -> Response:
+        incident = get_or_404(selectors.incident_get_own_row, user=request.user, number=number)
+        serializer = s.AttachmentCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        attachment = services.attachment_create(incident=incident, actor=request.user, **serializer.validated_data)
+        data = s.AttachmentSerializer(attachment, context=self.get_serializer_context()).data
+        return Response(data, status=status.HTTP_201_CREATED)
+
+
+class AttachmentContentView(ServiceDeskAPIView):
+    """An attachment's content, to those who may see it (as the pages serve it)."""
+
+    permission_classes = [HasRole]
+    queryset = Attachment.objects.none()
+
+    def perform_content_negotiation(self, request: Request, force: bool = False):
+        # A client asking for the file's own type (Accept: image/png) gets it; the API's JSON
+        # renderer is only for the errors.
+        return super().perform_content_negotiation(request, force=True)
+
+    @extend_schema(
+        summary="Download an attachment",
+        description="The file, with the content type found in it; anything but an image as a download. A "
+        "platform's copy answers 302 to the platform.",
+        responses={
+            (200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY, description="The file."),
+            (302, "application/json"): OpenApiResponse(description="A platform's copy: its address in Location."),
+        },
+    )
+    def get(self, request: Request, pk: int):
+        return attachment_file_response(get_or_404(selectors.attachment_get, user=request.user, pk=pk))
 
 
 @extend_schema(parameters=[INCIDENT_NUMBER])

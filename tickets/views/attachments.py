@@ -15,15 +15,15 @@ from django.views.decorators.http import require_GET
 from servicedesk.shortcuts import get_or_404
 
 from .. import selectors
+from ..models import Attachment
 
 # Images shown in the browser (a screenshot opens in a tab); everything else is downloaded.
 INLINE_TYPES = frozenset({"image/png", "image/apng", "image/jpeg", "image/gif", "image/webp"})
 
 
-@login_required
-@require_GET
-def attachment_download(request: HttpRequest, pk: int) -> FileResponse | HttpResponseRedirect:
-    attachment = get_or_404(selectors.attachment_get, user=request.user, pk=pk)
+def attachment_file_response(attachment: Attachment) -> FileResponse | HttpResponseRedirect:
+    """The attachment's file as the browser may safely get it (or, for a platform's copy, a
+    redirect there). The caller has checked that the person may see it."""
     if attachment.is_link:
         return HttpResponseRedirect(attachment.external_url)
     try:
@@ -40,3 +40,9 @@ def attachment_download(request: HttpRequest, pk: int) -> FileResponse | HttpRes
     if attachment.size is not None:
         response["Content-Length"] = str(attachment.size)
     return response
+
+
+@login_required
+@require_GET
+def attachment_download(request: HttpRequest, pk: int) -> FileResponse | HttpResponseRedirect:
+    return attachment_file_response(get_or_404(selectors.attachment_get, user=request.user, pk=pk))
