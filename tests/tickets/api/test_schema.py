@@ -52,6 +52,7 @@ OPERATIONS = {
     ("/api/v1/broadcasts/{id}/reject/", "post"),
     ("/api/v1/incidents/{number}/similar/", "get"),
     ("/api/v1/problem-candidates/", "get"),
+    ("/api/v1/listening/", "get"),
     ("/api/v1/problem-candidates/{id}/accept/", "post"),
     ("/api/v1/problem-candidates/{id}/dismiss/", "post"),
 }
