@@ -14,6 +14,8 @@ from .models import (
     Impact,
     Incident,
     IncidentStatus,
+    Macro,
+    MacroStatus,
     NotIncidentKind,
     Priority,
     Problem,
@@ -149,10 +151,53 @@ class CommentForm(BootstrapForm):
     )
     visibility = forms.ChoiceField(choices=Visibility.choices, initial=Visibility.PUBLIC, widget=forms.RadioSelect)
     file = AttachmentsField()
+    # The saved reply it was written from, when that reply also sets status or assignment.
+    macro = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["file"].help_text = attachments_help()
+
+
+class MacroForm(BootstrapForm):
+    """A saved reply. `shared` only when a manager creates one (it does not change later)."""
+
+    name = forms.CharField(max_length=Macro._meta.get_field("name").max_length)
+    body = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=Macro._meta.get_field("body").max_length,
+        label="Text",
+        help_text="Placeholders are filled in when the reply is inserted: {{reporter_name}}, "
+        "{{reporter_first_name}}, {{incident_number}}, {{incident_title}}, {{service}}, "
+        "{{agent_name}}, {{agent_first_name}}.",
+    )
+    shared = forms.BooleanField(required=False, label="Shared with every agent")
+    set_status = forms.ChoiceField(
+        choices=[("", "Leave the status"), *MacroStatus.choices], required=False, label="When sent, set the status"
+    )
+    assign_to_sender = forms.BooleanField(required=False, label="When sent, assign the incident to whoever sends it")
+    assignment_group = forms.ModelChoiceField(
+        queryset=SupportGroup.objects.all(),
+        required=False,
+        empty_label="(leave the group)",
+        label="When sent, assign the incident to the group",
+    )
+
+    def __init__(self, *args, instance: Macro | None = None, manages_shared: bool = False, **kwargs):
+        if instance is not None:
+            kwargs.setdefault(
+                "initial",
+                {
+                    "name": instance.name,
+                    "body": instance.body,
+                    "set_status": instance.set_status,
+                    "assign_to_sender": instance.assign_to_sender,
+                    "assignment_group": instance.assignment_group_id,
+                },
+            )
+        super().__init__(*args, **kwargs)
+        if instance is not None or not manages_shared:
+            del self.fields["shared"]
 
 
 class ReplyForm(BootstrapForm):

@@ -605,3 +605,7 @@ class Attachment(NeverDeletedModel):
         if self.uploaded_by_contact_id:
             return self.uploaded_by_contact.name
         return "Service desk"
+
+
+# Saved replies live in their own module (this one is long enough); Django finds them here.
+from .macro_models import Macro, MacroStatus  # noqa: E402, F401

@@ -8,12 +8,12 @@ from datetime import datetime, timedelta
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import ValidationError
 from django.db import connection, models
-from django.db.models import Count, F, Func, Max, Prefetch, Q, QuerySet, Value
+from django.db.models import Case, Count, F, Func, Max, Prefetch, Q, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
 from django.db.models.lookups import GreaterThan, LessThan
 
 from . import sla
-from .access import incidents_visible_to, problems_visible_to, sees_internal_notes
+from .access import incidents_visible_to, is_agent, problems_visible_to, sees_internal_notes
 from .figure_filters import SLA_FIGURE_CHOICES, SLA_FIGURE_FILTERS, figure_q
 from .models import (
     OPEN_STATUSES,
@@ -25,6 +25,7 @@ from .models import (
     EventKind,
     Incident,
     IncidentStatus,
+    Macro,
     Problem,
     ProblemStatus,
     Service,
@@ -585,3 +586,29 @@ def attachment_get(*, user: User | AnonymousUser, pk: int) -> Attachment:
         return attachments.get(pk=pk)
     except Attachment.DoesNotExist:
         raise Attachment.DoesNotExist("No such attachment.") from None
+
+
+# --- saved replies ---------------------------------------------------------------------
+
+
+def macros_for(*, user: User) -> QuerySet[Macro]:
+    """The saved replies an agent may use: the shared ones and their own, by name."""
+    if not is_agent(user):
+        return Macro.objects.none()
+    return Macro.objects.filter(Q(owner__isnull=True) | Q(owner=user)).select_related("owner", "assignment_group")
+
+
+def known_errors_for_reply(*, incident: Incident, limit: int = 50) -> list[Problem]:
+    """Known errors whose workaround an agent may quote in a reply: the incident's own problem
+    first, then those of its service, then the rest, newest first (one query)."""
+    first = Case(
+        When(pk=incident.problem_id or 0, then=Value(0)),
+        When(service_id=incident.service_id or 0, then=Value(1)),
+        default=Value(2),
+    )
+    return list(
+        Problem.objects.filter(status=ProblemStatus.KNOWN_ERROR)
+        .exclude(workaround="")
+        .annotate(first=first)
+        .order_by("first", "-updated_at", "-id")[:limit]
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import attachments, console, contacts, portal, problems
+from .views import attachments, console, contacts, macros, portal, problems
 
 urlpatterns = [
     # Agent console
@@ -16,6 +16,11 @@ urlpatterns = [
     path("incidents/<str:number>/problem/", console.incident_problem_link, name="incident_problem_link"),
     path("incidents/<str:number>/problem/unlink/", console.incident_problem_unlink, name="incident_problem_unlink"),
     path("incidents/<str:number>/comments/", console.incident_comment, name="incident_comment"),
+    path("incidents/<str:number>/macros/", macros.incident_macros, name="incident_macros"),
+    path("macros/", macros.macro_list, name="macro_list"),
+    path("macros/new/", macros.macro_create, name="macro_create"),
+    path("macros/<int:pk>/edit/", macros.macro_update, name="macro_update"),
+    path("macros/<int:pk>/delete/", macros.macro_delete, name="macro_delete"),
     path("problems/", problems.problem_list, name="problem_list"),
     path("problems/search/", problems.problem_search, name="problem_search"),
     path("problems/new/", problems.problem_new, name="problem_new"),

@@ -20,6 +20,7 @@ One module per domain; a newcomer guesses the file from the noun:
 - `sources`: a social message edited or deleted where it was posted
 - `bulk`: the console's bulk actions on a selection
 - `composites`: several changes in one transaction (the API's PATCH)
+- `macros`: saved replies (keep, fill their placeholders, send one with its actions)
 - `periodic`: the SLA sweep and auto-close
 - `attachments`: files attached to incidents and replies, and platforms' media as links
 - `common`: what they share (the actor type, UNSET, numbering, the priority matrix, locks)
@@ -54,6 +55,16 @@ from .incidents import (
     incident_update,
 )
 from .intake import IncidentDraft, comments_create_bulk, incidents_create_bulk
+from .macros import (
+    PLACEHOLDERS,
+    can_manage_shared_macros,
+    known_error_reply,
+    macro_create,
+    macro_delete,
+    macro_render,
+    macro_reply,
+    macro_update,
+)
 from .periodic import incidents_close_resolved, sla_flag_breaches
 from .problems import (
     PROBLEM_EDITABLE_FIELDS,
@@ -84,6 +95,7 @@ from .sources import (
 __all__ = [
     "BULK_LIMIT",
     "INCIDENT_EDITABLE_FIELDS",
+    "PLACEHOLDERS",
     "PROBLEM_EDITABLE_FIELDS",
     "REDACTED_TEXT",
     "UNSET",
@@ -95,6 +107,7 @@ __all__ = [
     "attachment_link_create",
     "attachment_links_create_bulk",
     "attachments_create",
+    "can_manage_shared_macros",
     "check_attachment",
     "check_attachment_allowed",
     "check_attachments",
@@ -126,6 +139,12 @@ __all__ = [
     "incidents_bulk_transition",
     "incidents_close_resolved",
     "incidents_create_bulk",
+    "known_error_reply",
+    "macro_create",
+    "macro_delete",
+    "macro_render",
+    "macro_reply",
+    "macro_update",
     "priority_for",
     "problem_change",
     "problem_create",

@@ -317,12 +317,23 @@ def incident_comment(request: HttpRequest, number: str) -> HttpResponse:
     return submit_form(
         request,
         form,
-        lambda data: services.incident_reply_with_attachments(
-            incident=incident,
-            body=data["body"],
-            visibility=data["visibility"],
-            author=request.user,
-            files=data["file"],
+        lambda data: (
+            services.macro_reply(
+                incident=incident,
+                macro=selectors.macros_for(user=request.user).get(pk=data["macro"]),
+                body=data["body"],
+                visibility=data["visibility"],
+                author=request.user,
+                files=data["file"],
+            )
+            if data["macro"] and selectors.macros_for(user=request.user).filter(pk=data["macro"]).exists()
+            else services.incident_reply_with_attachments(
+                incident=incident,
+                body=data["body"],
+                visibility=data["visibility"],
+                author=request.user,
+                files=data["file"],
+            )
         ),
         success=lambda comment: "Reply added." if comment.visibility == "public" else "Internal note added.",
         redirect_to=_incident_page(incident),

@@ -13,7 +13,17 @@ from django.db import transaction
 from django.utils import timezone
 
 from tickets import services
-from tickets.models import Category, Channel, Contact, Incident, IncidentStatus, Problem, Service, SupportGroup
+from tickets.models import (
+    Category,
+    Channel,
+    Contact,
+    Incident,
+    IncidentStatus,
+    Macro,
+    Problem,
+    Service,
+    SupportGroup,
+)
 from tickets.signals import demo_data_loaded
 
 LOGINS_WARNING = "demo passwords: change them or delete these users before going live"
@@ -78,6 +88,7 @@ class Command(BaseCommand):
         created = self._incidents(users, contacts, services_by_name)
         self._problems(users, services_by_name)
         self._not_incidents(users, contacts)
+        self._macros(users)
         demo_data_loaded.send(sender=self.__class__, users=users, services=services_by_name)
         self._print_logins(created)
 
@@ -207,6 +218,27 @@ class Command(BaseCommand):
                 reporter=reporter, title=title, description=title, channel=Channel.TWITTER, actor=reporter
             )
             services.incident_close_not_incident(incident=incident, kind=kind, reason=reason, actor=users["agent"])
+
+    def _macros(self, users) -> None:
+        """Saved replies: three shared (kept by the manager) and one of the agent's own."""
+        specs = [
+            ("manager", True, "We're on it", "Hi {{reporter_first_name}}, thanks for reporting this. "
+             "I'm looking into {{incident_number}} now and will update you here.\n\n{{agent_first_name}}",
+             {"set_status": "in_progress", "assign_to_sender": True}),
+            ("manager", True, "Waiting for your answer", "Hi {{reporter_first_name}}, could you tell us when this "
+             "started and whether anything changed on your side? We'll pick {{incident_number}} up as soon as "
+             "you answer.", {"set_status": "on_hold"}),
+            ("manager", True, "Fixed, please confirm", "Hi {{reporter_first_name}}, {{service}} should work again: "
+             "please try once more and tell us if it doesn't.\n\n{{agent_name}}, Service Desk",
+             {"set_status": "resolved"}),
+            ("agent", False, "VPN first steps", "Could you disconnect, quit the VPN client, and connect again "
+             "to vpn2.example.com? That fixes most drops.", {}),
+        ]  # fmt: skip
+        for username, shared, name, body, actions in specs:
+            owner = None if shared else users[username]
+            if Macro.objects.filter(name=name, owner=owner).exists():
+                continue
+            services.macro_create(actor=users[username], name=name, body=body, shared=shared, **actions)
 
     def _print_logins(self, created: int) -> None:
         self.stdout.write(self.style.SUCCESS(f"Demo data ready ({created} new incidents)."))
