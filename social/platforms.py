@@ -86,6 +86,10 @@ class Capabilities:
     # A send retried after an interruption cannot post twice (the platform deduplicates by an
     # idempotency key, or by a record key the desk chose before posting): no need to ask.
     idempotent_send: bool = False
+    # Its messages carry files (an e-mail's attachments), which the desk keeps as the incident's
+    # attachments: the platform's module then has `message_files(*, message)`, the files of a
+    # stored message as `MessageFile`s (`social.inbox.files`).
+    files: bool = False
     # Listening (issue 12): the subpackage's `platform` module also provides `listen`
     # (`social.listening.ListeningProtocol`), which hears what is said without addressing the desk.
     listening: bool = False
@@ -378,7 +382,13 @@ register(
         # Nothing limits a mail's length; an acknowledgement is kept to a screenful.
         length=MessageLength(limit=5000),
         capabilities=Capabilities(
-            webhook=True, polling=True, direct_messages=True, threads=False, find_sent=False, idempotent_send=False
+            webhook=True,
+            polling=True,
+            direct_messages=True,
+            threads=False,
+            find_sent=False,
+            idempotent_send=False,
+            files=True,
         ),
         message_noun="mail",
         posting_token="mail server",  # noqa: S106 (a name, not a secret)

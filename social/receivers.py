@@ -4,8 +4,10 @@ from django.dispatch import receiver
 
 from tickets.signals import incident_merged, public_reply_created
 
+from . import platforms, tasks
 from .models import SocialMessage
 from .outbox.queue import reply_create_for_comment
+from .signals import inbound_messages_stored
 
 
 @receiver(public_reply_created, dispatch_uid="social.reply_on_channel")
@@ -17,3 +19,11 @@ def send_public_reply_on_its_channel(sender, comment, **kwargs):
 def move_messages_to_the_survivor(sender, duplicate, survivor, **kwargs):
     """The duplicate's messages belong to the survivor now: replies to them thread there."""
     SocialMessage.objects.filter(incident=duplicate).update(incident=survivor)
+
+
+@receiver(inbound_messages_stored, dispatch_uid="social.store_message_files")
+def keep_the_files_messages_carry(sender, message_ids, **kwargs):
+    """Files (an e-mail's attachments) are kept by a task of their own: storing one may be a
+    network call, and intake must not wait for it."""
+    if message_ids and any(platform.capabilities.files for platform in platforms.registered()):
+        tasks.store_message_files.delay(message_ids=list(message_ids))

@@ -44,6 +44,15 @@ def process_inbox(shard: int) -> int:
     return handled
 
 
+@shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
+def store_message_files(message_ids: list[int]) -> int:
+    """Keep the files that stored messages carry (an e-mail's attachments) as their
+    incidents' attachments. Safe to run twice."""
+    from .inbox.files import messages_files_store  # services inside the task: see the module
+
+    return messages_files_store(message_ids=message_ids)
+
+
 def _come_back_for_waiting_events(shard: int, *, busy: bool) -> None:
     """Events left pending — a reply waiting for its parent, a retry soon due, or a shard
     another worker held — get a task of their own when they are due, rather than waiting

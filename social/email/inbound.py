@@ -17,6 +17,7 @@ multiparts that never close. Parsing never touches the database.
 
 import base64
 import hashlib
+import mimetypes
 import re
 from datetime import UTC, datetime
 from email import policy
@@ -154,6 +155,32 @@ def attachments(message: EmailMessage) -> list[dict]:
             }
         )
     return found
+
+
+def attached_files(message: EmailMessage) -> list[tuple[str, bytes]]:
+    """(name, bytes) of each file the mail carries (a part without a name gets one)."""
+    found = []
+    for index, part in enumerate(message.iter_attachments() if message.is_multipart() else [], start=1):
+        try:
+            payload = part.get_payload(decode=True)
+        except (ValueError, AssertionError):
+            payload = None
+        if not isinstance(payload, bytes) or not payload:
+            continue  # a forwarded message/rfc822 part, or an empty one
+        name = part.get_filename() or f"attachment-{index}{_ending(part.get_content_type())}"
+        found.append((name, payload))
+    return found
+
+
+def _ending(content_type: str) -> str:
+    return mimetypes.guess_extension(content_type) or ".bin"
+
+
+def raw_message(raw: dict) -> bytes:
+    """The message as it came, from what `events_from_message` keeps in `raw`."""
+    if raw.get("source_base64"):
+        return base64.b64decode(raw["source_base64"])
+    return str(raw.get("source") or "").encode("utf-8")
 
 
 def _created_at(message: EmailMessage) -> datetime | None:

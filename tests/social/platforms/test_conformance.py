@@ -135,6 +135,14 @@ def test_a_listening_platform_implements_listen(platform):
         assert platform.listen_budget.requests > 0 and platform.listen_budget.window.total_seconds() > 0
 
 
+def test_a_platform_whose_messages_carry_files_reads_them(platform):
+    if platform.capabilities.files:
+        parameters = inspect.signature(platform.client.message_files).parameters
+        assert list(parameters) == ["message"] and parameters["message"].kind == inspect.Parameter.KEYWORD_ONLY
+    else:
+        assert not hasattr(platform.client, "message_files")
+
+
 def test_an_empty_answer_is_refused_with_a_sentence(platform):
     account = SocialAccount(channel=platform.channel, external_id="1")
     message = SocialMessage(channel=platform.channel, kind=Kind.REPLY, text="  ", in_reply_to="2")
