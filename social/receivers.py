@@ -25,5 +25,10 @@ def move_messages_to_the_survivor(sender, duplicate, survivor, **kwargs):
 def keep_the_files_messages_carry(sender, message_ids, **kwargs):
     """Files (an e-mail's attachments) are kept by a task of their own: storing one may be a
     network call, and intake must not wait for it."""
-    if message_ids and any(platform.capabilities.files for platform in platforms.registered()):
-        tasks.store_message_files.delay(message_ids=list(message_ids))
+    channels = [platform.channel for platform in platforms.registered() if platform.capabilities.files]
+    if not message_ids or not channels:
+        return
+    # Most batches hold no such message: they publish nothing (one query on their own ids).
+    carrying = list(SocialMessage.objects.filter(pk__in=message_ids, channel__in=channels).values_list("pk", flat=True))
+    if carrying:
+        tasks.store_message_files.delay(message_ids=carrying)
