@@ -114,15 +114,14 @@ def _searches(queries: list[ListeningQuery], state: ListeningAccountState) -> li
 
 def _record(state, result: ListenResult, *, searches: list[Search], used: int, stored: int, now: datetime) -> None:
     current = {search.key for search in searches}
-    # Cursors of searches that changed or went are dropped; the platform's own keys are kept.
-    state.cursors = {
-        key: value
-        for key, value in {**state.cursors, **result.cursors}.items()
-        if key in current or not key.startswith("q")
-    }
-    state.searched_at = {
-        key: value for key, value in state.searched_at.items() if key in current or not key.startswith("q")
-    }
+
+    def kept(key: str) -> bool:
+        # A search's cursors ("q1-ab12", or "q1-ab12:tag" for a platform that keeps several
+        # per search) go with it when it changes or goes; the platform's own keys stay.
+        return not key.startswith("q") or key.split(":", 1)[0] in current
+
+    state.cursors = {key: value for key, value in {**state.cursors, **result.cursors}.items() if kept(key)}
+    state.searched_at = {key: value for key, value in state.searched_at.items() if kept(key)}
     for key in result.completed:
         state.searched_at[key] = now.isoformat()
     state.window_requests += used

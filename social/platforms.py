@@ -159,6 +159,8 @@ class Platform:
     # How many listening requests an account may make per window (with `Capabilities.listening`);
     # None: no budget beyond the platform's own rate-limit answers.
     listen_budget: ListenBudget | None = None
+    # What listening hears there, for the managers' page: "Recent posts matching each query".
+    listens_to: str = ""
 
     @cached_property
     def client(self) -> PlatformProtocol:
@@ -266,6 +268,7 @@ register(
         # Recent search on X's Basic tier: 60 requests per 15 minutes (TWITTER_SEARCH_REQUESTS
         # for another tier).
         listen_budget=ListenBudget(requests=settings.TWITTER_SEARCH_REQUESTS, window=timedelta(minutes=15)),
+        listens_to="Recent posts matching any term of each query (recent search, the last 7 days)",
     )
 )
 
@@ -301,6 +304,7 @@ register(
         # One Graph call of 10 s at most to send, after up to 10 pages of comments looked through.
         send_lease=timedelta(minutes=5),
         post_link="https://www.facebook.com/{id}",
+        listens_to="Posts that tag the page, and visitors' posts on it (the Graph API has no keyword search)",
     )
 )
 
@@ -322,10 +326,19 @@ register(
         # Mastodon's default limit (an instance may allow more); the reply adds the person's address.
         length=MessageLength(limit=500),
         capabilities=Capabilities(
-            webhook=False, polling=True, direct_messages=True, threads=False, find_sent=True, idempotent_send=False
+            webhook=False,
+            polling=True,
+            direct_messages=True,
+            threads=False,
+            find_sent=True,
+            idempotent_send=False,
+            # The queries' #hashtags, from the instance's hashtag timelines.
+            listening=True,
+            keyword_search=True,
         ),
         message_noun="status",
         handle_hint="user@instance on Mastodon",
+        listens_to="Each query's #hashtags, from the instance's hashtag timelines",
         # One post of 25 s at most, after up to 4 calls looking for an interrupted one.
         send_lease=timedelta(minutes=3),
     )

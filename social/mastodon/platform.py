@@ -1,9 +1,10 @@
 """Mastodon's side of the platform contract (`social.platforms.PlatformProtocol`): mentions
-polled from the notifications API, and reply statuses checked, sent and looked for. No
+polled from the notifications API, hashtags listened to, and reply statuses checked, sent and looked for. No
 webhook: an ordinary Mastodon account has none to offer."""
 
 from django.http import Http404, HttpRequest, HttpResponse
 
+from .listen import listen
 from .outbound import find_sent, rule_violation, send
 from .poll import poll
 
@@ -12,4 +13,4 @@ def webhook(request: HttpRequest) -> HttpResponse:
     raise Http404("Mastodon delivers nothing by webhook; the desk polls it.")
 
 
-__all__ = ["find_sent", "poll", "rule_violation", "send", "webhook"]
+__all__ = ["find_sent", "listen", "poll", "rule_violation", "send", "webhook"]

@@ -52,7 +52,7 @@ def test_an_agent_filters_what_was_heard_and_answers_a_post_as_an_incident(page,
     assert "Dana Whitfield" in page.locator("#heard").inner_text()
     shot(page, "listening_page")
 
-    page.get_by_label("Service", exact=True).select_option(label="VPN")
+    page.locator("#id_service").select_option(label="VPN")
     page.get_by_label("Sentiment", exact=True).select_option(label="Negative")
     page.get_by_role("button", name="Apply").click()
     page.wait_for_url("**/listening/?**")
@@ -82,4 +82,26 @@ def test_an_agent_filters_what_was_heard_and_answers_a_post_as_an_incident(page,
     page.goto("/listening/")
     page.locator(f"#heard-{post.pk}").get_by_role("link", name=incident.number).wait_for()
     assert HeardMessage.objects.filter(incident__isnull=False).count() == 1
+    assert page.console_errors == []
+
+
+def test_a_manager_defines_what_the_desk_listens_for(page, manager):
+    ServiceFactory(name="VPN")
+    SocialAccountFactory(handle="AcmeDesk", external_id="783214")
+    SocialAccountFactory(channel="facebook", handle="Acme IT", external_id="1234567890321")
+    log_in(page, "manager")
+    page.goto("/listening/")
+    page.get_by_role("link", name="Edit what the desk listens for").click()
+    page.get_by_role("link", name="New query").click()
+    page.locator("#id_name").fill("VPN trouble")
+    page.locator("#id_service").select_option(label="VPN")
+    page.locator("#id_terms").fill("vpn\nremote access\n#vpndown")
+    page.get_by_label("Excluded terms").fill("job offer")
+    page.get_by_role("button", name="Save").click()
+    page.get_by_text("Listening for “VPN trouble”.").wait_for()
+    row = page.locator("#queries tbody tr").first
+    assert "remote access" in row.inner_text() and "−job offer" in row.inner_text()
+    accounts = page.locator("#listening-accounts").inner_text()
+    assert "Recent posts matching any term" in accounts and "no keyword search" in accounts
+    shot(page, "listening_queries")
     assert page.console_errors == []

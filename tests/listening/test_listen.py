@@ -187,3 +187,17 @@ def test_nothing_runs_without_queries_or_when_switched_off(x_account, x_api, vpn
 
 def test_the_beat_schedules_it(settings):
     assert settings.CELERY_BEAT_SCHEDULE["listen"]["task"] == "listening.tasks.listen"
+
+
+def test_a_platform_may_keep_several_cursors_per_search(x_account):
+    """Mastodon keeps one per hashtag ("<search key>:<tag>"): they go when their search does."""
+    from social.listening import ListenResult, Search
+
+    state = ListeningAccountState.objects.create(
+        account=x_account, cursors={"q1-aa:vpn": "5", "q2-bb:old": "7", "tagged": "9"}
+    )
+    result = ListenResult(cursors={"q1-aa:wifi": "6"}, completed=["q1-aa"])
+    listening_run._record(
+        state, result, searches=[Search(key="q1-aa", terms=("#vpn",))], used=1, stored=0, now=timezone.now()
+    )
+    assert state.cursors == {"q1-aa:vpn": "5", "q1-aa:wifi": "6", "tagged": "9"}

@@ -131,6 +131,7 @@ def test_a_listening_platform_implements_listen(platform):
     expected = inspect.signature(ListeningProtocol.listen)
     keywords = [p.name for p in expected.parameters.values() if p.kind == p.KEYWORD_ONLY]
     inspect.signature(client.listen).bind(**dict.fromkeys(keywords))
+    assert platform.listens_to, "the managers' page says what it hears there"
     if platform.listen_budget is not None:
         assert platform.listen_budget.requests > 0 and platform.listen_budget.window.total_seconds() > 0
 
