@@ -133,6 +133,28 @@ class MessageRollup(RollupDimensions):
 MESSAGE_COUNTERS = ["messages", "negative", "sentiment_sum"]
 
 
+class SurveyRollup(RollupDimensions):
+    """Surveys asked, by the desk's day they were sent; service, channel, group and agent are
+    their incident's. `answered` counts those rated (so far), `good` those rated 4 or 5: the
+    satisfaction score is good ÷ answered, the response rate answered ÷ sent."""
+
+    sent = models.IntegerField(default=0)
+    answered = models.IntegerField(default=0)
+    good = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["grain", "period", *DIMENSIONS], name="survey_rollup_key"),
+        ]
+        indexes = [models.Index(fields=["grain", "agent_id", "period"], name="survey_rollup_agent_idx")]
+
+    def __str__(self):
+        return f"surveys {self.grain} {self.period}"
+
+
+SURVEY_COUNTERS = ["sent", "answered", "good"]
+
+
 class RollupCursor(models.Model):
     """How far a source has been rolled up (its high-water mark). The refresh locks the row
     (SELECT … FOR UPDATE), so two workers never recount at once."""

@@ -69,8 +69,20 @@ def messages_url(*, figure: str, start: date, end: date, filters: dict) -> str:
     return f"{_path('dashboards:messages')}?{urlencode(params)}"
 
 
+def ratings_url(*, figure: str, start: date, end: date, filters: dict) -> str:
+    """The surveys a satisfaction figure of [start, end) counts: those asked (`sent`), rated
+    (`answered`), or rated 4 or 5 (`good`)."""
+    params = {"since": start.isoformat(), "until": (end - timedelta(days=1)).isoformat(), "figure": figure}
+    params |= _dimension_params(filters)
+    return f"{_path('dashboards:ratings')}?{urlencode(params)}"
+
+
+# A figure's kind → where its numbers lead.
+LINK_BUILDERS = {"incidents": incidents_url, "messages": messages_url, "ratings": ratings_url}
+
+
 def period_links(window: Window, start: date, *, kind: str, figures: list[str], extra: dict | None = None) -> dict:
     filters = window.filters | (extra or {})
     end = window.period_end(start)
-    build = incidents_url if kind == "incidents" else messages_url
+    build = LINK_BUILDERS[kind]
     return {figure: build(figure=figure, start=start, end=end, filters=filters) for figure in figures}

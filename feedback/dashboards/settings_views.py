@@ -1,10 +1,12 @@
-"""The managers' Settings page: SLA targets and acknowledgement texts, edited from the app."""
+"""The managers' Settings page: SLA targets, acknowledgement texts and surveys per medium,
+edited from the app (the role rule is the services')."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from social import platforms
@@ -13,6 +15,7 @@ from social.models import AcknowledgementTemplate
 from tickets.models import SlaTarget
 
 from .. import desk_settings
+from ..surveys.models import DEFAULT_QUESTION, SurveySettings
 from .access import is_manager
 
 
@@ -28,11 +31,17 @@ def _minutes(value: str | None) -> int | None:
         return None
 
 
+def _or_invalid(value: str | None) -> int:
+    number = _minutes(value)
+    return -1 if number is None else number
+
+
 @login_required
 @require_GET
 def settings_page(request: HttpRequest) -> HttpResponse:
     _manager(request)
     texts = dict(AcknowledgementTemplate.objects.values_list("channel", "text"))
+    stored = {row.medium: row for row in SurveySettings.objects.all()}
     return render(
         request,
         "dashboards/settings.html",
@@ -44,6 +53,11 @@ def settings_page(request: HttpRequest) -> HttpResponse:
                 (channel, label, texts.get(channel, DEFAULT_ACKNOWLEDGEMENT))
                 for channel, label in platforms.channel_choices()
             ],
+            "surveys": [
+                (medium, label, stored.get(medium) or SurveySettings(medium=medium))
+                for medium, label in desk_settings.survey_media()
+            ],
+            "default_question": DEFAULT_QUESTION,
         },
     )
 
@@ -87,3 +101,25 @@ def acknowledgement_save(request: HttpRequest, channel: str) -> HttpResponse:
         for problems in error.message_dict.values():
             messages.error(request, " ".join(problems))
     return redirect("dashboards:settings")
+
+
+@login_required
+@require_POST
+def survey_settings_save(request: HttpRequest, medium: str) -> HttpResponse:
+    label = dict(desk_settings.survey_media()).get(medium, medium)
+    try:
+        desk_settings.survey_settings_save(
+            medium=medium,
+            enabled=request.POST.get("enabled") == "on",
+            # Not a whole number: -1, which the service refuses with the field's range.
+            delay_minutes=_or_invalid(request.POST.get("delay_minutes")),
+            sample_percent=_or_invalid(request.POST.get("sample_percent")),
+            answer_window_hours=_or_invalid(request.POST.get("answer_window_hours")),
+            question=request.POST.get("question", ""),
+            by=request.user,
+        )
+        messages.success(request, f"Survey settings saved for {label}.")
+    except ValidationError as error:
+        for field, problems in error.message_dict.items():
+            messages.error(request, f"{label}, {field.replace('_', ' ')}: {' '.join(problems)}")
+    return redirect(f"{reverse('dashboards:settings')}#surveys")

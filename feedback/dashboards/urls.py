@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import messages, settings_views, views
+from . import messages, ratings, settings_views, views
 
 app_name = "dashboards"
 
@@ -9,8 +9,10 @@ urlpatterns = [
     path("satisfaction/", views.satisfaction, name="satisfaction"),
     path("service/", views.service, name="service"),
     path("messages/", messages.messages, name="messages"),
+    path("ratings/", ratings.ratings, name="ratings"),
     path("settings/", settings_views.settings_page, name="settings"),
     path("settings/sla/", settings_views.sla_targets_save, name="settings_sla"),
+    path("settings/surveys/<str:medium>/", settings_views.survey_settings_save, name="settings_survey"),
     path(
         "settings/acknowledgements/<str:channel>/", settings_views.acknowledgement_save, name="settings_acknowledgement"
     ),

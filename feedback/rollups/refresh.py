@@ -28,11 +28,14 @@ from ..rollup_models import (
     MESSAGE_COUNTERS,
     RESOLUTION_BIN_FIELDS,
     RESPONSE_BIN_FIELDS,
+    SURVEY_COUNTERS,
     IncidentFact,
     IncidentRollup,
     MessageRollup,
     RollupCursor,
+    SurveyRollup,
 )
+from ..surveys.models import GOOD_RATINGS, Survey, SurveyState
 from .buckets import (
     DURATION_BINS,
     GRAIN_DAY,
@@ -48,6 +51,7 @@ from .rebuild_sql import rebuild_in_sql
 
 INCIDENTS = "incidents"
 MESSAGES = "messages"
+SURVEYS = "surveys"
 # Transactions here last milliseconds; a minute of overlap sees any that committed late.
 ROLLUP_OVERLAP = timedelta(seconds=60)
 BATCH = 2000
@@ -217,7 +221,9 @@ def incident_rollups_refresh(*, batch_size: int = BATCH, result: RefreshResult |
             incident_days_recount(days=days)
             message_days = _message_days_of_incidents(moved)
             message_days_recount(days=message_days)
-            result.days_recounted |= days | message_days
+            survey_days = _survey_days_of_incidents(moved)
+            survey_days_recount(days=survey_days)
+            result.days_recounted |= days | message_days | survey_days
             result.incidents_read += len(rows)
             last = rows[-1]
             cursor.high_water = max(filter(None, [cursor.high_water, last["updated_at"]]))
@@ -255,10 +261,41 @@ def message_rollups_refresh(*, batch_size: int = 10 * BATCH, result: RefreshResu
     return result
 
 
+def survey_rollups_refresh(*, result: RefreshResult | None = None) -> RefreshResult:
+    """Roll up the surveys sent or answered since the mark: their sent days are recounted (an
+    answer changes the day the survey was asked). A few hundred a day: one batch."""
+    result = result or RefreshResult()
+    with transaction.atomic():
+        cursor = _locked_cursor(SURVEYS)
+        now = timezone.now()
+        surveys = Survey.objects.filter(state=SurveyState.SENT)
+        if cursor.high_water is not None:
+            since = cursor.high_water - ROLLUP_OVERLAP
+            surveys = surveys.filter(Q(sent_at__gte=since) | Q(answered_at__gte=since))
+        days = {local_day(sent) for sent in surveys.values_list("sent_at", flat=True).distinct()}
+        survey_days_recount(days=days)
+        result.days_recounted |= days
+        cursor.high_water, cursor.refreshed_at = now, now
+        cursor.save()
+    return result
+
+
 def rollups_refresh() -> RefreshResult:
-    """The periodic job: incidents, then scores."""
+    """The periodic job: incidents, then scores, then surveys."""
     result = incident_rollups_refresh()
-    return message_rollups_refresh(result=result)
+    result = message_rollups_refresh(result=result)
+    return survey_rollups_refresh(result=result)
+
+
+def _survey_days_of_incidents(incident_ids: set[int]) -> set[date]:
+    if not incident_ids:
+        return set()
+    return {
+        local_day(at)
+        for at in Survey.objects.filter(incident_id__in=incident_ids, state=SurveyState.SENT).values_list(
+            "sent_at", flat=True
+        )
+    }
 
 
 def _message_days_of_incidents(incident_ids: set[int]) -> set[date]:
@@ -343,6 +380,38 @@ def message_days_recount(*, days: Iterable[date]) -> None:
     _recount_longer_periods(MessageRollup, MESSAGE_COUNTERS, days)
 
 
+def survey_days_recount(*, days: Iterable[date]) -> None:
+    """Recount the survey rollups of `days` from the surveys sent on them, then their weeks and months."""
+    days = sorted(set(days))
+    if not days:
+        return
+    rows: dict[tuple, dict] = {}
+    for day in days:
+        sums = (
+            Survey.objects.filter(
+                state=SurveyState.SENT, sent_at__gte=day_start(day), sent_at__lt=day_start(day + timedelta(1))
+            )
+            .values(
+                channel=F("incident__channel"),
+                service=Coalesce("incident__service_id", Value(0)),
+                group=Coalesce("incident__assignment_group_id", Value(0)),
+                agent=Coalesce("incident__assignee_id", Value(0)),
+            )
+            .order_by()
+            .annotate(
+                sent=Count("pk"),
+                answered=Count("pk", filter=Q(rating__isnull=False)),
+                good=Count("pk", filter=Q(rating__in=GOOD_RATINGS)),
+            )
+        )
+        for row in sums:
+            rows[(day, row["service"], row["channel"], row["group"], row["agent"])] = {
+                name: row[name] for name in SURVEY_COUNTERS
+            }
+    _replace_periods(SurveyRollup, GRAIN_DAY, days, _with_all_agents(rows))
+    _recount_longer_periods(SurveyRollup, SURVEY_COUNTERS, days)
+
+
 def _with_all_agents(rows: dict[tuple, dict]) -> dict[tuple, dict]:
     """`rows` and, per (day, service, channel, group), their sum over every agent."""
     totals: dict[tuple, dict] = {}
@@ -400,10 +469,11 @@ def rollups_rebuild(*, batch_size: int = 20_000, progress=None) -> RefreshResult
     result = RefreshResult()
     now = timezone.now()
     with transaction.atomic():
-        for source in (INCIDENTS, MESSAGES):
+        for source in (INCIDENTS, MESSAGES, SURVEYS):
             cursor = _locked_cursor(source)
             cursor.high_water = now
             cursor.save()
+        _surveys_rebuild()
         if connection.vendor == "postgresql":
             rebuild_in_sql(progress)
             result.incidents_read = IncidentFact.objects.count()
@@ -455,3 +525,13 @@ def rollups_rebuild(*, batch_size: int = 20_000, progress=None) -> RefreshResult
             if progress:
                 progress(f"{model.__name__}: {day:%Y-%m}")
     return result
+
+
+def _surveys_rebuild() -> None:
+    """Every survey rollup again, day by day of the days surveys were sent."""
+    SurveyRollup.objects.all().delete()
+    days = sorted(
+        {local_day(at) for at in Survey.objects.filter(state=SurveyState.SENT).values_list("sent_at", flat=True)}
+    )
+    for start in range(0, len(days), 31):
+        survey_days_recount(days=days[start : start + 31])

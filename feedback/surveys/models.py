@@ -85,6 +85,8 @@ class Survey(models.Model):
             # The sender's query: what is due.
             models.Index(fields=["send_after"], condition=Q(state="scheduled"), name="survey_due_idx"),
             models.Index(fields=["answered_at"], name="survey_answered_idx"),
+            # The rollups recount the days of surveys sent since their mark.
+            models.Index(fields=["sent_at"], name="survey_sent_idx"),
         ]
 
     def __str__(self):

@@ -5,7 +5,7 @@ from django.core.management import call_command
 from django.db.models import Sum
 
 from feedback.models import IncidentRollup, MessageRollup, SentimentScore
-from feedback.rollup_models import ALL_AGENTS
+from feedback.rollup_models import ALL_AGENTS, SurveyRollup
 from tickets.models import Incident
 
 pytestmark = pytest.mark.django_db
@@ -22,6 +22,12 @@ def test_eight_weeks_of_history_rolled_up_once(capsys):
         IncidentRollup.objects.filter(grain="week", agent_id=ALL_AGENTS).values("period").annotate(opened=Sum("opened"))
     )
     assert len(weeks) >= 8 and all(week["opened"] for week in weeks)
+    # Surveys asked and answered: a satisfaction score and a response rate from the first sight.
+    surveys = SurveyRollup.objects.filter(grain="month", agent_id=ALL_AGENTS).aggregate(
+        sent=Sum("sent"), answered=Sum("answered"), good=Sum("good")
+    )
+    assert surveys["sent"] > 100 and 0.3 < surveys["answered"] / surveys["sent"] < 0.7
+    assert 0.5 < surveys["good"] / surveys["answered"] < 0.9
     assert IncidentRollup.objects.filter(grain="month", agent_id=ALL_AGENTS).aggregate(n=Sum("resolved"))["n"] > 100
     # The VPN's bad week is there to be found: more negative than the weeks around it.
     shares = [

@@ -22,6 +22,7 @@ from tickets.models import Channel, Contact, Incident, IncidentStatus, Service, 
 from ...models import SentimentScore
 from ...rollups.refresh import rollups_rebuild
 from ...services import sentiment_score_messages
+from ...surveys.models import DEFAULT_QUESTION, PORTAL, Survey, SurveyState
 
 DAYS = 56
 PER_DAY = (3, 9)
@@ -100,10 +101,37 @@ class Command(BaseCommand):
                 if channel in ("twitter", "facebook"):
                     messages += self._messages(incident, opened=opened, now=now, rng=rng, angry=bad_week)
         SocialMessage.objects.bulk_create(messages)
+        self._surveys(rng, vpn)
         sentiment_score_messages(message_ids=[m.pk for m in messages])
         # Scores keep the time people wrote: the rollups count them on that day.
         assert SentimentScore.objects.filter(message__in=messages).count() == len(messages)
         return made
+
+    def _surveys(self, rng, vpn) -> None:
+        """Each resolved incident was asked an hour later; about half answered, the VPN's bad
+        week worse than the others, so the satisfaction score and response rate show at once."""
+        surveys = []
+        resolved = Incident.objects.filter(description__endswith=MARK, resolved_at__isnull=False).order_by("pk")
+        for incident in resolved.only("id", "number", "channel", "service_id", "resolved_at", "created_at"):
+            sent = incident.resolved_at + timedelta(hours=1)
+            bad = incident.service_id == vpn.pk and (timezone.now() - incident.created_at).days in range(14, 22)
+            answered = rng.random() < (0.35 if bad else 0.5)
+            rating = rng.choices([5, 4, 3, 2, 1], [15, 15, 15, 20, 35] if bad else [45, 27, 10, 7, 11])[0]
+            surveys.append(
+                Survey(
+                    incident=incident,
+                    medium=incident.channel if incident.channel in ("twitter", "facebook") else PORTAL,
+                    state=SurveyState.SENT,
+                    send_after=sent,
+                    sent_at=sent,
+                    expires_at=sent + timedelta(days=7),
+                    question=DEFAULT_QUESTION.format(number=incident.number, name=""),
+                    rating=rating if answered else None,
+                    answered_at=sent + timedelta(hours=rng.randint(1, 30)) if answered else None,
+                    created_at=sent,
+                )
+            )
+        Survey.objects.bulk_create(surveys, ignore_conflicts=True)
 
     def _progress(self, incident, *, opened, now, rng, slow, targets) -> None:
         target = targets.get(incident.priority)

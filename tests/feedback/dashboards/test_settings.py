@@ -83,3 +83,96 @@ def test_the_service_refuses_bad_values_whoever_calls_it(manager):
             target=SlaTarget.objects.get(priority=1), response_minutes=0, resolution_minutes=10**7, by=manager
         )
     assert set(refused.value.message_dict) == {"response_minutes", "resolution_minutes"}
+
+
+def test_a_manager_sets_the_surveys_of_a_channel_from_the_app(client, manager):
+    from feedback.surveys.models import SurveySettings
+
+    login(client, manager)
+    page = client.get("/dashboards/settings/").content.decode()
+    assert 'action="/dashboards/settings/surveys/twitter/"' in page and 'id="survey-portal"' in page
+    answer = client.post(
+        "/dashboards/settings/surveys/twitter/",
+        {
+            "enabled": "on",
+            "delay_minutes": "30",
+            "sample_percent": "25",
+            "answer_window_hours": "48",
+            "question": "How was it, {name}? 1 to 5",
+        },
+        follow=True,
+    )
+    assert "Survey settings saved for X (Twitter)." in answer.content.decode()
+    row = SurveySettings.objects.get(medium="twitter")
+    assert (row.enabled, row.delay_minutes, row.sample_percent, row.answer_window_hours, row.question) == (
+        True,
+        30,
+        25,
+        48,
+        "How was it, {name}? 1 to 5",
+    )
+    client.post(
+        "/dashboards/settings/surveys/email/",
+        {"delay_minutes": "0", "sample_percent": "100", "answer_window_hours": "24", "question": ""},
+    )
+    assert SurveySettings.objects.get(medium="email").enabled is False  # unticked: off
+
+
+def test_impossible_survey_settings_are_refused_with_the_reasons(client, manager):
+    from feedback.surveys.models import SurveySettings
+
+    login(client, manager)
+    answer = client.post(
+        "/dashboards/settings/surveys/portal/",
+        {"delay_minutes": "x", "sample_percent": "150", "answer_window_hours": "0", "question": "Hi {who}"},
+        follow=True,
+    )
+    body = answer.content.decode()
+    assert "Portal, delay minutes: Between 0 minutes and 30 days." in body
+    assert "Portal, sample percent: A share from 0 to 100 %." in body
+    assert "Portal, answer window hours: Between 1 hour and 90 days." in body
+    assert "Unknown placeholder {who}" in body
+    long = client.post(
+        "/dashboards/settings/surveys/twitter/",
+        {
+            "enabled": "on",
+            "delay_minutes": "1",
+            "sample_percent": "1",
+            "answer_window_hours": "1",
+            "question": "x" * 300,
+        },
+        follow=True,
+    )
+    assert "Too long for one" in long.content.decode()
+    assert not SurveySettings.objects.exists()
+    # Long words are fine where there is no post to fit: the portal's page.
+    client.post(
+        "/dashboards/settings/surveys/portal/",
+        {
+            "enabled": "on",
+            "delay_minutes": "1",
+            "sample_percent": "1",
+            "answer_window_hours": "1",
+            "question": "x" * 300,
+        },
+    )
+    assert SurveySettings.objects.get(medium="portal").question == "x" * 300
+
+
+def test_agents_and_customers_are_refused_the_settings(client, agent, customer):
+    from feedback.desk_settings import survey_settings_save
+
+    for user in (agent, customer):
+        login(client, user)
+        assert client.get("/dashboards/settings/").status_code == 403
+        assert client.post("/dashboards/settings/surveys/portal/", {"sample_percent": "1"}).status_code == 403
+        with pytest.raises(PermissionDenied):
+            survey_settings_save(
+                medium="portal",
+                enabled=False,
+                delay_minutes=0,
+                sample_percent=0,
+                answer_window_hours=1,
+                question="",
+                by=user,
+            )
