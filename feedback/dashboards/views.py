@@ -2,10 +2,12 @@
 renders charts (with their tables) or the same figures as CSV."""
 
 import csv
+import hashlib
 from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
@@ -13,12 +15,16 @@ from django.views.decorators.http import require_GET
 from tickets.models import Channel, Service, SupportGroup
 from tickets.selectors import agents
 
+from ..rollup_models import RollupCursor
 from . import figures as fig
 from .access import figures_agent_scope
 from .charts import Chart, Measure, chart, period_label, shown
 from .forms import BY_CHOICES, WindowForm
 from .links import LINK_BUILDERS
 from .ratings import RATING_CHARTS, RATING_TOTALS, survey_series
+
+# Cached figures live at most this long (a refresh moves the watermark every minute anyway).
+FIGURES_CACHE_SECONDS = 600
 
 SERVICE_CHARTS = [
     ("volume", "Incoming and resolved incidents", "bar", [
@@ -169,19 +175,14 @@ def _csv(name: str, charts: list[Chart], window) -> HttpResponse:
     return response
 
 
-def _page(request: HttpRequest, *, dashboard: str) -> HttpResponse:
-    agent_scope = figures_agent_scope(request.user)
-    form = WindowForm(request.GET, agent_scope=agent_scope)
-    window = form.window()
-    by = form.breakdown()
+def figures_of(*, dashboard: str, window, by: str) -> tuple[list[Chart], list[dict], list]:
+    """A dashboard's charts, totals and breakdown rows, read from the rollups."""
     if dashboard == "service":
         series, specs, links = fig.service_series(window), SERVICE_CHARTS, "incidents"
         rows, totals_spec = fig.service_breakdown(window, by=by), SERVICE_TOTALS
-        breakdown_measures = [m for m in SERVICE_TOTALS if m.key in BREAKDOWN_SERVICE_FIGURES]
     else:
         series, specs, links = fig.sentiment_series(window), SATISFACTION_CHARTS, "messages"
         rows, totals_spec = fig.sentiment_breakdown(window, by=by), SATISFACTION_TOTALS
-        breakdown_measures = SATISFACTION_TOTALS
     charts = [
         chart(key=key, title=title, kind=kind, series=series, measures=measures, links=links)
         for key, title, kind, measures in specs
@@ -195,6 +196,47 @@ def _page(request: HttpRequest, *, dashboard: str) -> HttpResponse:
             for key, title, kind, measures in RATING_CHARTS
         ] + charts
         totals = _totals(surveys, RATING_TOTALS, "ratings", window) + totals
+    return charts, totals, rows
+
+
+def rollups_watermark() -> str:
+    """Where the rollups stand (one query): their sources' marks. It moves with every refresh
+    or rebuild, so figures cached under it are never older than the rollups they came from."""
+    marks = RollupCursor.objects.order_by("source").values_list("source", "high_water", "refreshed_at")
+    return "|".join(
+        f"{source}:{high.timestamp() if high else ''}:{done.timestamp() if done else ''}"
+        for source, high, done in marks
+    )
+
+
+def figures_cached(*, dashboard: str, window, by: str) -> tuple[list[Chart], list[dict], list]:
+    """`figures_of`, kept in the cache per view (dashboard, window, filters, breakdown) under
+    the rollups' watermark: a manager's second look, or a colleague's, costs one query until the
+    next refresh (at most a minute) moves the mark. Not cached before the first refresh."""
+    watermark = rollups_watermark()
+    if not watermark:
+        return figures_of(dashboard=dashboard, window=window, by=by)
+    view = f"{dashboard}|{window.grain}|{window.starts[0]}|{len(window.starts)}|{sorted(window.filters.items())}|{by}"
+    key = "dashboards:" + hashlib.sha256(f"{watermark}|{view}|{settings.TIME_ZONE}".encode()).hexdigest()
+    cached = cache.get(key)
+    if cached is None:
+        cached = figures_of(dashboard=dashboard, window=window, by=by)
+        cache.set(key, cached, FIGURES_CACHE_SECONDS)
+    return cached
+
+
+def _page(request: HttpRequest, *, dashboard: str) -> HttpResponse:
+    agent_scope = figures_agent_scope(request.user)
+    form = WindowForm(request.GET, agent_scope=agent_scope)
+    window = form.window()
+    by = form.breakdown()
+    charts, totals, rows = figures_cached(dashboard=dashboard, window=window, by=by)
+    links = "incidents" if dashboard == "service" else "messages"
+    breakdown_measures = (
+        [m for m in SERVICE_TOTALS if m.key in BREAKDOWN_SERVICE_FIGURES]
+        if dashboard == "service"
+        else SATISFACTION_TOTALS
+    )
     if request.GET.get("export") == "csv":
         return _csv(dashboard, charts, window)
     names = dimension_names()

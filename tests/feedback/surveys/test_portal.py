@@ -83,8 +83,8 @@ def test_nobody_else_answers_it(client, asked, other_customer, agent):
     assert not SurveyAnswer.objects.exists()
 
 
-# The portal's incident page, and one for the survey card (the open survey), rated or not.
-PORTAL_PAGE_QUERIES = 9
+# The portal's incident page (its attachments included), and one for the survey card (the open survey), rated or not.
+PORTAL_PAGE_QUERIES = 10
 
 
 def test_the_page_reads_the_survey_in_one_query(customer_client, asked, django_assert_num_queries):
