@@ -135,7 +135,7 @@ def check_attachment(*, file: File, name: str | None = None) -> CheckedFile:
     content_type = attachment_sniff(sample)
     allowed = settings.ATTACHMENT_ALLOWED_TYPES
     if content_type is None or content_type not in allowed:
-        what = f"a {content_type} file" if content_type else "a kind of file the desk cannot tell"
+        what = f"a file of type {content_type}" if content_type else "a kind of file the desk cannot tell"
         kinds = ", ".join(sorted({f".{endings[0]}" for endings in allowed.values()}))
         raise ValidationError({"file": f"{name} is {what}, which the desk does not take. It takes {kinds}."})
     ending = _name_ending(name)

@@ -120,9 +120,9 @@ def test_an_empty_file_is_refused(incident, customer):
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
-        ("screenshot.png", WINDOWS_PROGRAM, "application/x-msdownload file, which the desk does not take"),
-        ("setup.exe", WINDOWS_PROGRAM, "application/x-msdownload file"),
-        ("notes.txt", ELF_PROGRAM, "application/x-executable file"),
+        ("screenshot.png", WINDOWS_PROGRAM, "a file of type application/x-msdownload, which the desk does not take"),
+        ("setup.exe", WINDOWS_PROGRAM, "a file of type application/x-msdownload"),
+        ("notes.txt", ELF_PROGRAM, "a file of type application/x-executable"),
         ("report.pdf", png_bytes(), r"holds image/png \(.png\) but its name ends in .pdf"),
         ("screenshot.png", LOG, r"holds text/plain \(.txt\) but its name ends in .png"),
         ("page.html", b"<html><script>alert(1)</script></html>", "its name ends in .html"),

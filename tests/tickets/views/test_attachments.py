@@ -144,7 +144,7 @@ def test_a_refused_file_keeps_the_reply_on_the_form_and_saves_nothing(customer_c
     )
     assert response.status_code == 400
     page = response.text
-    assert "screen.png is a application/x-msdownload file, which the desk does not take" in page
+    assert "screen.png is a file of type application/x-msdownload, which the desk does not take" in page
     assert "My screenshot" in page
     assert not incident.comments.exists() and not Attachment.objects.exists()
 
