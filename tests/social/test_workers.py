@@ -128,7 +128,7 @@ def test_a_worker_killed_mid_batch_loses_and_duplicates_nothing(broker, tmp_path
 
 def test_no_event_is_lost_when_redis_restarts_during_ingestion(private_redis, tmp_path, settings, caplog):
     size, calls_per_phase = 40, 5
-    settings.SOCIAL_ENQUEUE_BACKOFF_SECONDS = 0  # every delivery tries the broker (and says it failed)
+    settings.SOCIAL_ENQUEUE_BACKOFF_SECONDS = 0  # deliveries keep trying the broker while it is down
     total = (4 * calls_per_phase + 2) * size  # four phases, and a delivery before each kill
     events = iter(mentions(total, prefix="restart"))
     failed_enqueues = []
@@ -159,8 +159,11 @@ def test_no_event_is_lost_when_redis_restarts_during_ingestion(private_redis, tm
         ingest()
         wait_until(everything_stored_is_done, timeout=30, what="the first deliveries", log=worker.output)
         kill_redis_with_tasks_queued()
-        ingest()  # Redis down: each enqueue fails, fast, and the request still succeeds
-        assert len(failed_enqueues) == calls_per_phase
+        before = len(failed_enqueues)
+        ingest()  # Redis down: every delivery is stored and answered (deliver() checks it)
+        # ...and the intake says it left the shards to the sweeper. How many times depends on
+        # its back-off and on when the pool notices the dead connection: only that it did.
+        assert len(failed_enqueues) > before, "no delivery noticed that the broker was down"
 
         private_redis.start()
         wait_until(lambda: private_redis.consumers() > 0, timeout=30, what="the worker to reconnect", log=worker.output)
@@ -168,8 +171,9 @@ def test_no_event_is_lost_when_redis_restarts_during_ingestion(private_redis, tm
         # The shards' new tasks also drain what was stored while Redis was down.
         wait_until(everything_stored_is_done, timeout=30, what="the deliveries after the restart", log=worker.output)
         kill_redis_with_tasks_queued()
+        before = len(failed_enqueues)
         ingest()
-        assert len(failed_enqueues) == 2 * calls_per_phase
+        assert len(failed_enqueues) > before, "no delivery noticed the second outage"
         private_redis.start()
         wait_until(lambda: private_redis.consumers() > 0, timeout=30, what="the worker to reconnect", log=worker.output)
 
