@@ -404,6 +404,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "servicedesk.api.schema.forbid_nul_in_request_text",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "IncidentStatusEnum": "tickets.models.IncidentStatus",
         "ProblemStatusEnum": "tickets.models.ProblemStatus",

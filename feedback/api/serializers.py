@@ -2,25 +2,49 @@
 
 from rest_framework import serializers
 
+from tickets.models import Channel
+
 from ..dashboards.forms import EARLIEST_DAY, LATEST_DAY
 from ..rollups.buckets import GRAIN_DAY, GRAIN_MONTH, GRAIN_WEEK
 
+# A dimension's id as the dashboards' rollups keep it, or "none" for incidents without one. A
+# filter the API cannot use is a 400, never silently dropped (that would answer every row).
+DIMENSION_ID = r"^(none|[1-9][0-9]{0,8})$"
+
 
 class MetricsQuerySerializer(serializers.Serializer):
-    """The query parameters (as the dashboards' URL): a window of periods and filters."""
+    """The query parameters (as the dashboards' URL): a window of periods and filters. An empty
+    parameter (`?agent=`, as a form leaves it) means the parameter is not given, so the schema
+    allows it."""
 
-    grain = serializers.ChoiceField([GRAIN_DAY, GRAIN_WEEK, GRAIN_MONTH], required=False, default=GRAIN_WEEK)
+    grain = serializers.ChoiceField(
+        [GRAIN_DAY, GRAIN_WEEK, GRAIN_MONTH], required=False, allow_blank=True, default=GRAIN_WEEK
+    )
     periods = serializers.IntegerField(
         required=False, min_value=1, max_value=104, help_text="How many periods (default 30 days, 12 weeks, 12 months)."
     )
     until = serializers.DateField(required=False, help_text="A day of the last period (default today, desk's time).")
-    service = serializers.CharField(required=False, help_text='A service id, or "none".')
-    channel = serializers.CharField(required=False)
-    group = serializers.CharField(required=False, help_text='An assignment group id, or "none".')
-    agent = serializers.CharField(required=False, help_text='An agent\'s user id, or "none" (managers only).')
-    by = serializers.ChoiceField(
-        ["service", "channel", "group", "agent"], required=False, help_text="Add a breakdown by this dimension."
+    service = serializers.RegexField(
+        DIMENSION_ID, required=False, allow_blank=True, help_text='A service id, or "none".'
     )
+    channel = serializers.ChoiceField([], required=False, allow_blank=True, help_text='A channel, or "none".')
+    group = serializers.RegexField(
+        DIMENSION_ID, required=False, allow_blank=True, help_text='An assignment group id, or "none".'
+    )
+    agent = serializers.RegexField(
+        DIMENSION_ID, required=False, allow_blank=True, help_text='An agent\'s user id, or "none" (managers only).'
+    )
+    by = serializers.ChoiceField(
+        ["service", "channel", "group", "agent"],
+        required=False,
+        allow_blank=True,
+        help_text="Add a breakdown by this dimension.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Read when used: channels registered by other apps are choices too.
+        self.fields["channel"].choices = [*Channel.values, "none"]
 
     def validate_until(self, value):
         if not EARLIEST_DAY <= value <= LATEST_DAY:

@@ -83,7 +83,7 @@ class MetricsView(ServiceDeskAPIView):
             "total": shape(series.total),
             "previous_total": shape(series.previous_total),
         }
-        if "by" in query.validated_data:
+        if query.validated_data.get("by"):
             by = form.breakdown()
             names = dimension_names()[by]
             data["breakdown"] = [

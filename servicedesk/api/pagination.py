@@ -145,7 +145,7 @@ class KeysetPagination(BasePagination):
 
     def _cursor(self, request: Request, model: type[Model], keys: list[Key], ordering: str) -> dict | None:
         raw = request.query_params.get(self.cursor_query_param)
-        if raw is None:
+        if not raw:  # absent or empty (`?cursor=`, as a form leaves it): the first page
             return None
         invalid = ValidationError({self.cursor_query_param: ["Invalid cursor: use the next or previous link as is."]})
         try:

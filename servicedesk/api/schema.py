@@ -11,6 +11,7 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework.permissions import AllowAny
 
 from .errors import ErrorSerializer
+from .serializers import StrictInputSerializer
 
 ERRORS = {
     "400": "The request is invalid: see `errors` for each field (or query parameter).",
@@ -26,6 +27,12 @@ ERRORS = {
 
 
 class ServiceDeskAutoSchema(AutoSchema):
+    def _map_basic_serializer(self, serializer, direction):
+        schema = super()._map_basic_serializer(serializer, direction)
+        if direction == "request" and isinstance(serializer, StrictInputSerializer):
+            schema["additionalProperties"] = False  # it answers 400 for a field it does not declare
+        return schema
+
     def _error_codes(self) -> list[str]:
         codes = ["406", "429"]
         if not all(permission is AllowAny for permission in self.view.permission_classes):
@@ -93,3 +100,31 @@ class ServiceDeskAutoSchema(AutoSchema):
                 )
             )
         return parameters
+
+
+# Text never holds U+0000: PostgreSQL cannot store it, and Django's and REST framework's text
+# fields refuse it with a 400. The schema says so, for every free text a request carries.
+NO_NUL = "^[^\\u0000]*$"
+
+
+def _forbid_nul(schema: dict) -> None:
+    if not isinstance(schema, dict):
+        return
+    if schema.get("type") == "string" and not {"enum", "pattern", "format"} & schema.keys():
+        schema["pattern"] = NO_NUL
+    for value in schema.get("properties", {}).values():
+        _forbid_nul(value)
+    _forbid_nul(schema.get("items"))
+
+
+def forbid_nul_in_request_text(result: dict, generator, request, public) -> dict:
+    """drf-spectacular postprocessing hook: the request side of the schema only."""
+    for name, component in result.get("components", {}).get("schemas", {}).items():
+        if name.endswith("Request"):
+            _forbid_nul(component)
+    for path in result.get("paths", {}).values():
+        for operation in path.values():
+            for parameter in operation.get("parameters", []):
+                if parameter.get("in") in ("query", "path"):
+                    _forbid_nul(parameter.get("schema"))
+    return result

@@ -7,7 +7,8 @@ from rest_framework import serializers
 
 class StrictInputSerializer(serializers.Serializer):
     """An input serializer that answers 400 for fields it does not declare (REST framework
-    silently drops them: `{"stauts": "resolved"}` would succeed and change nothing)."""
+    silently drops them: `{"stauts": "resolved"}` would succeed and change nothing), and for
+    a number or a boolean where the schema says text (REST framework would store `0` as "0")."""
 
     def to_internal_value(self, data):
         if isinstance(data, Mapping):
@@ -15,4 +16,14 @@ class StrictInputSerializer(serializers.Serializer):
             unknown = sorted(set(data) - writable)
             if unknown:
                 raise serializers.ValidationError({name: ["Unknown field."] for name in unknown})
+            not_text = sorted(
+                name
+                for name, field in self.fields.items()
+                if isinstance(field, serializers.CharField)
+                and name in data
+                and data[name] is not None
+                and not isinstance(data[name], str)
+            )
+            if not_text:
+                raise serializers.ValidationError({name: ["Not a valid string."] for name in not_text})
         return super().to_internal_value(data)

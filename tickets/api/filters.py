@@ -13,6 +13,7 @@ import django_filters
 from django import forms
 from django.db.models import QuerySet
 from django_filters.fields import IsoDateTimeField
+from drf_spectacular.utils import extend_schema_field
 
 from ..models import Channel, Comment, Contact, Incident, IncidentStatus, Priority, Problem, ProblemStatus, Visibility
 from ..selectors import incident_search_q
@@ -21,6 +22,7 @@ MAX_ID = 2**63 - 1
 INCIDENT_NUMBER = re.compile(r"INC\d{7,}", re.IGNORECASE)
 
 
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_ID})
 class IdFilter(django_filters.Filter):
     field_class = forms.IntegerField
 

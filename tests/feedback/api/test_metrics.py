@@ -60,6 +60,31 @@ def test_bad_parameters_are_a_400_that_says_which(manager, db):
     assert "grain" in str(answer.json()) and "periods" in str(answer.json())
 
 
+@pytest.mark.parametrize("query", ["service=vpn", "group=-1", "agent=1.5", "channel=pigeon", "service=9999999999"])
+def test_a_filter_it_cannot_use_is_a_400_not_every_row(manager, db, query):
+    answer = client_for(manager).get(f"/api/v1/metrics/sentiment/?{query}")
+    assert answer.status_code == 400
+    assert query.split("=")[0] in answer.json()["errors"]
+
+
+def test_an_empty_parameter_is_one_not_given_as_the_schema_says(manager, rolled_up):
+    client = client_for(manager)
+    empty = client.get(f"/api/v1/metrics/service/?{NOVEMBER}&service=&channel=&group=&agent=&by=")
+    assert empty.status_code == 200
+    assert empty.json() == client.get(f"/api/v1/metrics/service/?{NOVEMBER}").json()
+    parameters = {
+        parameter["name"]: parameter["schema"]
+        for parameter in client.get("/api/schema/?format=json").json()["paths"]["/api/v1/metrics/service/"]["get"][
+            "parameters"
+        ]
+    }
+    assert "" in parameters["by"]["enum"] and "" in parameters["channel"]["enum"]
+    assert parameters["service"]["oneOf"] == [
+        {"type": "string", "pattern": "^(none|[1-9][0-9]{0,8})$"},
+        {"type": "string", "maxLength": 0},
+    ]
+
+
 @pytest.mark.parametrize("path", ["/api/v1/metrics/service/", "/api/v1/metrics/sentiment/"])
 def test_query_counts_do_not_depend_on_the_window_or_the_data(manager, desk, path):
     client = client_for(manager)

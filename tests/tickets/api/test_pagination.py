@@ -130,6 +130,13 @@ def test_a_cursor_it_did_not_make_is_a_400(as_agent, thirty, cursor):
     assert response.json()["errors"] == {"cursor": ["Invalid cursor: use the next or previous link as is."]}
 
 
+def test_an_empty_cursor_is_the_first_page(as_agent, thirty):
+    # A form or a client that always sends the parameter leaves it empty: that is no cursor.
+    first = as_agent.get("/api/v1/incidents/?cursor=")
+    assert first.status_code == 200
+    assert first.json()["results"] == as_agent.get("/api/v1/incidents/").json()["results"]
+
+
 def test_an_id_beyond_the_columns_range_in_a_cursor_is_harmless(as_agent, thirty):
     cursor = _cursor({"d": "next", "o": "-created_at", "v": ["2999-01-01T00:00:00Z", 10**30]})
     response = as_agent.get(f"/api/v1/incidents/?cursor={cursor}&page_size=200")

@@ -1,12 +1,15 @@
 """Property-based tests of the whole API against its own OpenAPI schema (schemathesis).
 
 Every operation of /api/schema/ is called with generated requests, valid and invalid, as
-an agent and as a customer, through the real WSGI application and the test database: no
-answer may be a 5xx, and every answer must match the schema (status code, content type,
-headers, body).
+an agent, a customer and a manager, through the real WSGI application and the test
+database, with every check schemathesis has: no answer may be a 5xx, every answer must match
+the schema (status code, content type, headers, body), a request the schema allows must be
+accepted and one it forbids refused, methods and authentication must be honoured.
 """
 
+import json
 import os
+import re
 
 import pytest
 import schemathesis
@@ -17,14 +20,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.errors import Unsatisfiable
 from rest_framework.authtoken.models import Token
-from schemathesis.checks import not_a_server_error
+from schemathesis.checks import CHECKS as REGISTERED_CHECKS
 from schemathesis.generation.modes import GenerationMode
-from schemathesis.specs.openapi.checks import (
-    content_type_conformance,
-    response_headers_conformance,
-    response_schema_conformance,
-    status_code_conformance,
-)
+from schemathesis.specs.openapi.checks import RejectedPositiveData, positive_data_acceptance
 
 from feedback.models import SentimentScore
 from tickets import services
@@ -34,13 +32,48 @@ from ...social.factories import InboundMessageFactory, SocialMessageFactory
 
 pytestmark = [pytest.mark.django_db]
 
-CHECKS = [
-    not_a_server_error,
-    status_code_conformance,
-    content_type_conformance,
-    response_headers_conformance,
-    response_schema_conformance,
-]
+# Four refusals of schema-valid requests are right and OpenAPI 3.0 cannot say so: a cursor
+# is opaque (only the desk's own `next`/`previous` links decode); an id or number that names
+# no row is a well-formed request for something that does not exist; a date outside the
+# range the desk counts (the schema has no bounds for dates); an `If-Match` naming a version
+# that is not the current one (412: the state of the object, not the shape of the request).
+# Only these pass (a 400 must have every error one of them); any other refusal of valid data
+# fails as schemathesis reports it.
+UNSAYABLE_IN_A_SCHEMA = re.compile(
+    r"^(Invalid cursor: .*"
+    r"|Invalid pk .* object does not exist\."
+    r"|Object with .* does not exist\."
+    r"|Must be between .* and .*\.)$"
+)
+
+
+def _refuses_only_what_no_schema_can_say(response) -> bool:
+    if response.status_code == 412:
+        return "If-Match" in response.request.headers
+    if response.status_code != 400:
+        return False
+    try:
+        errors = json.loads(response.content)["errors"]
+    except (ValueError, KeyError, TypeError):
+        return False
+    messages = [message for field in errors.values() for message in (field if isinstance(field, list) else [field])]
+    return bool(messages) and all(isinstance(m, str) and UNSAYABLE_IN_A_SCHEMA.match(m) for m in messages)
+
+
+def accepts_valid_data(ctx, response, case):
+    try:
+        return positive_data_acceptance(ctx, response, case)
+    except RejectedPositiveData:
+        if _refuses_only_what_no_schema_can_say(response):
+            return None
+        raise
+
+
+accepts_valid_data.__name__ = positive_data_acceptance.__name__
+CHECKS = [accepts_valid_data if check is positive_data_acceptance else check for check in REGISTERED_CHECKS.get_all()]
+assert len(CHECKS) >= 14, [check.__name__ for check in CHECKS]  # all of them, not a chosen few
+# Locally, API_FUZZ_ONLY=<regex> limits the run to the operations whose label matches.
+ONLY = re.compile(os.environ.get("API_FUZZ_ONLY", ""))
 
 
 @pytest.fixture
@@ -92,6 +125,8 @@ def exercise(schema, *, token: str, mode: GenerationMode) -> tuple[dict[str, set
     for result in schema.get_all_operations():
         operation = result.ok()
         codes = answered.setdefault(operation.label, set())
+        if not ONLY.search(operation.label):
+            continue
 
         strategy = operation.as_strategy(generation_mode=mode)
         if mode == GenerationMode.POSITIVE:
