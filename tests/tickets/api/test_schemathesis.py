@@ -43,6 +43,7 @@ UNSAYABLE_IN_A_SCHEMA = re.compile(
     r"^(Invalid cursor: .*"
     r"|Invalid pk .* object does not exist\."
     r"|Object with .* does not exist\."
+    r"|No incident .*\."
     r"|Must be between .* and .*\.)$"
 )
 
@@ -163,6 +164,10 @@ EXAMPLES = settings(
 )
 
 
+def operation_count(schema) -> int:
+    return sum(1 for _ in schema.get_all_operations())
+
+
 @pytest.fixture
 def api_schema(wsgi_app, desk):
     return schemathesis.openapi.from_wsgi("/api/schema/", wsgi_app)
@@ -173,7 +178,7 @@ def test_the_api_keeps_its_schema_for_an_agent(api_schema, agent, mode):
     token, _ = Token.objects.get_or_create(user=agent)
     answered, failures = exercise(api_schema, token=token.key, mode=mode)
     assert not failures, "\n\n".join(failures)
-    assert len(answered) == 43  # every operation of the schema
+    assert len(answered) == operation_count(api_schema) >= 43  # every operation of the schema
     if mode == GenerationMode.POSITIVE:
         assert 200 in answered["GET /api/v1/social/messages/"]
         # Generated requests reached real objects, not only 404s and 400s.
@@ -187,7 +192,7 @@ def test_the_api_keeps_its_schema_for_a_customer(api_schema, customer, mode):
     token, _ = Token.objects.get_or_create(user=customer)
     answered, failures = exercise(api_schema, token=token.key, mode=mode)
     assert not failures, "\n\n".join(failures)
-    assert len(answered) == 43
+    assert len(answered) == operation_count(api_schema)
     if mode == GenerationMode.POSITIVE:
         assert 200 in answered["GET /api/v1/incidents/{number}/"]  # INC0000001 is theirs
         assert answered["GET /api/v1/problems/"] == {403}
@@ -200,6 +205,6 @@ def test_the_api_keeps_its_schema_for_a_manager(api_schema, manager, mode):
     token, _ = Token.objects.get_or_create(user=manager)
     answered, failures = exercise(api_schema, token=token.key, mode=mode)
     assert not failures, "\n\n".join(failures)
-    assert len(answered) == 43
+    assert len(answered) == operation_count(api_schema)
     if mode == GenerationMode.POSITIVE:
         assert 200 in answered["GET /api/v1/webhooks/"]
