@@ -15,7 +15,7 @@ from rest_framework.response import Response
 
 from servicedesk.api.views import ServiceDeskAPIView
 from social import platforms
-from tickets.api.filters import TimeFilter
+from tickets.api.filters import TimeFilter, TrueOrFalseFilter
 from tickets.api.permissions import IsAgent
 
 from ..models import SENTIMENT_LABELS, HeardMessage
@@ -109,7 +109,7 @@ class HeardMessageFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", help_text="Words in the text or the author's handle or name.")
     since = TimeFilter(field_name="posted_at", lookup_expr="gte")
     until = TimeFilter(field_name="posted_at", lookup_expr="lt")
-    incident = django_filters.BooleanFilter(
+    incident = TrueOrFalseFilter(
         method="made_incident", help_text="true: made an incident by an agent; false: not (yet)."
     )
 

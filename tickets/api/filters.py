@@ -32,6 +32,26 @@ class IdFilter(django_filters.Filter):
         super().__init__(*args, **kwargs)
 
 
+class TrueOrFalseField(forms.Field):
+    """`true` or `false` (or 1 / 0), as the schema's boolean reads in a query string; anything
+    else is a 400. Django's null-boolean field would read `null` or `maybe` as "not given" and
+    answer every row."""
+
+    def to_python(self, value) -> bool | None:
+        if value in (None, ""):
+            return None
+        word = str(value).strip().lower()
+        if word in ("true", "1"):
+            return True
+        if word in ("false", "0"):
+            return False
+        raise forms.ValidationError("Give true or false.", code="invalid")
+
+
+class TrueOrFalseFilter(django_filters.BooleanFilter):
+    field_class = TrueOrFalseField
+
+
 class UTCDateTimeField(IsoDateTimeField):
     """An ISO 8601 time, handed to the database in UTC: PostgreSQL refuses offsets beyond
     ±15:59 that ISO allows (and Python parses), which would otherwise be a 500."""
@@ -65,11 +85,11 @@ class IncidentFilter(django_filters.FilterSet):
     )
     service = IdFilter(field_name="service_id", help_text="Service id.")
     assignee = IdFilter(field_name="assignee_id", help_text="User id of the assignee.")
-    unassigned = django_filters.BooleanFilter(field_name="assignee", lookup_expr="isnull", help_text="No assignee.")
+    unassigned = TrueOrFalseFilter(field_name="assignee", lookup_expr="isnull", help_text="No assignee.")
     assignment_group = IdFilter(field_name="assignment_group_id", help_text="Support group id.")
     reporter = IdFilter(field_name="reporter_id", help_text="Contact id of the reporter.")
     problem = django_filters.CharFilter(field_name="problem__number", help_text="Problem number (PRB…).")
-    major = django_filters.BooleanFilter()
+    major = TrueOrFalseFilter()
     created_after = TimeFilter(field_name="created_at", lookup_expr="gte")
     created_before = TimeFilter(field_name="created_at", lookup_expr="lt")
     updated_after = TimeFilter(field_name="updated_at", lookup_expr="gte")

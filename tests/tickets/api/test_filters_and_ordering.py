@@ -59,6 +59,13 @@ def test_filters(as_agent, desk):
     assert titles(as_agent, "major=true") == ["Everything is down"]
 
 
+@pytest.mark.parametrize("query", ["major=null", "major=maybe", "unassigned=yes please"])
+def test_a_yes_or_no_filter_that_is_neither_is_a_400_not_every_row(as_agent, desk, query):
+    response = as_agent.get(f"/api/v1/incidents/?{query}")
+    assert response.status_code == 400
+    assert query.split("=")[0] in response.json()["errors"]
+
+
 def test_date_ranges(as_agent, desk):
     yesterday = (desk["now"] - timedelta(days=1)).isoformat().replace("+00:00", "Z")
     assert titles(as_agent, f"created_before={yesterday}") == ["VPN drops"]
