@@ -2,6 +2,7 @@
 
 from .candidates.models import CandidateState, ProblemCandidate
 from .known_errors.models import KnownErrorMatch
+from .routing.models import ServiceKeywords, ServiceModel, ServiceSuggestion
 from .similarity.models import IncidentVector, Posting, TermFrequency
 from .spikes.models import SpikeAlert, SpikeCursor, SpikeSeries
 
@@ -11,6 +12,9 @@ __all__ = [
     "KnownErrorMatch",
     "Posting",
     "ProblemCandidate",
+    "ServiceKeywords",
+    "ServiceModel",
+    "ServiceSuggestion",
     "SpikeAlert",
     "SpikeCursor",
     "SpikeSeries",

@@ -592,3 +592,17 @@ CELERY_BEAT_SCHEDULE["refresh-problem-candidates"] = {
     "task": "intelligence.candidates.tasks.refresh_candidates",
     "schedule": float(PROBLEM_CANDIDATE_RUN_EVERY_SECONDS),
 }
+
+# Triage (intelligence.intent, intelligence.routing): praise, thanks and chatter that start a
+# conversation on a social channel are kept as feedback and open no incident (off: every
+# message opens one, as before).
+TRIAGE_INTENT = env.bool("TRIAGE_INTENT", default=True)
+# An incident with no service gets the suggested one when the suggestion is at least this
+# confident (0–1); below it the suggestion is only shown.
+TRIAGE_PREFILL_CONFIDENCE = env.float("TRIAGE_PREFILL_CONFIDENCE", default=0.5)
+# How often a worker looks for new labels (services on resolved incidents) to learn from.
+TRIAGE_TRAIN_EVERY_SECONDS = env.int("TRIAGE_TRAIN_EVERY_SECONDS", default=900)
+CELERY_BEAT_SCHEDULE["train-service-model"] = {
+    "task": "intelligence.routing.tasks.train_service_model",
+    "schedule": float(TRIAGE_TRAIN_EVERY_SECONDS),
+}

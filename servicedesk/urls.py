@@ -47,6 +47,7 @@ urlpatterns = [
     path("surveys/", include("feedback.surveys.urls")),
     path("intelligence/", include("intelligence.similarity.urls")),
     path("problems/candidates/", include("intelligence.candidates.urls")),
+    path("triage/", include("intelligence.routing.urls")),
     path("", include("accounts.urls")),
     path("", include("notifications.urls")),
     path("", include("tickets.urls")),

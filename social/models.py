@@ -150,6 +150,8 @@ class MessageState(models.TextChoices):
     NEW_INCIDENT = "new_incident", "New incident"
     JOINED = "joined", "Joined incident"
     RECORDED = "recorded", "Recorded"  # the desk's own posts: kept, open nothing
+    # Praise, thanks, chatter (`social.judgement`): kept and scored, no incident; one click opens one.
+    FEEDBACK = "feedback", "Feedback"
     IGNORED = "ignored", "Ignored"
     # Outbound: where its delivery is.
     QUEUED = "queued", "Queued"
@@ -185,6 +187,9 @@ class SocialMessage(models.Model):
         InboundEvent, null=True, blank=True, on_delete=models.PROTECT, related_name="messages"
     )
     state = models.CharField(max_length=16, choices=MessageState.choices)
+    # What a message that started a conversation was judged to be (`social.judgement`):
+    # complaint, question, praise, thanks, chatter; empty when not judged.
+    intent = models.CharField(max_length=16, blank=True)
     state_reason = models.CharField(max_length=500, blank=True)
     raw = models.JSONField(default=dict, blank=True)
     deleted = models.BooleanField(default=False)  # deleted at the source; text redacted

@@ -18,6 +18,7 @@ from . import platforms, selectors
 from .access import may_replay_events
 from .forms import InboxFilterForm, ReplayForm
 from .inbox import replay as inbox_replay
+from .inbox.feedback import feedback_open_incident
 from .models import SocialMessage
 from .outbox import queue as outbox_queue
 
@@ -89,6 +90,20 @@ def message_retry(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, "The message is queued to be sent again.")
     return redirect(back_to(request, _message_home(message)))
+
+
+@agent_required
+@require_POST
+def message_open_incident(request: HttpRequest, pk: int) -> HttpResponse:
+    """One click: a message kept as feedback (praise, thanks, chatter) becomes an incident."""
+    message = get_or_404(selectors.message_get, pk=pk)
+    try:
+        incident = feedback_open_incident(message=message, actor=request.user)
+    except ValidationError as failure:
+        messages.error(request, " ".join(failure.messages))
+        return redirect(back_to(request, reverse("social:inbox")))
+    messages.success(request, f"{incident.number} opened from {message.author_name or 'the message'}'s words.")
+    return redirect("incident_detail", incident.number)
 
 
 def _message_home(message: SocialMessage) -> str:

@@ -28,7 +28,7 @@ from servicedesk.db import bulk_insert
 from tickets import services as tickets
 from tickets.models import Comment, Contact, Incident, IncidentStatus
 
-from .. import platforms
+from .. import judgement, platforms
 from ..accounts import configured_accounts
 from ..acknowledgements import DEFAULT_ACKNOWLEDGEMENT, acknowledgement_fill, acknowledgement_with_note
 from ..events import ANSWER_KIND, Action, Kind, ParsedEvent
@@ -100,6 +100,8 @@ class Batch:
         self.new_incidents: list[_PendingIncident] = []
         self.replies: list[tuple[SocialMessage, object, Contact]] = []
         self.links: list[tuple[SocialMessage, _PendingIncident]] = []
+        # The intent judged of an event's message (`social.judgement`), by event id.
+        self.intents: dict[int, str] = {}
 
     def run(self) -> None:
         self._load()
@@ -254,6 +256,7 @@ class Batch:
             thread_key=parsed.thread_key[:100],
             mentions_account=parsed.mentions_account,
             inbound_event=event,
+            intent=self.intents.get(event.pk, ""),
             raw=fields.pop("raw", parsed.raw),
             created_at=parsed.created_at or self.now,
             **fields,
@@ -293,7 +296,8 @@ class Batch:
         if target is None:
             target = self._named_incident(parsed, identity)
         if target is None:
-            self._open_incident(event, parsed, identity)
+            if not self._kept_as_feedback(event, parsed, identity):
+                self._open_incident(event, parsed, identity)
         elif target.is_open:
             message = self._message(event, parsed, identity=identity, state=MessageState.JOINED)
             self._link(message, target)
@@ -311,7 +315,7 @@ class Batch:
             )
             message.comment = Comment.objects.filter(incident=target).order_by("-id").first()
             self._link(message, target)
-        else:
+        elif not self._kept_as_feedback(event, parsed, identity, closed=target):
             self._open_incident(event, parsed, identity, follow_up_of=target)
 
     def _named_incident(self, parsed: ParsedEvent, identity: SocialIdentity) -> Incident | None:
@@ -323,6 +327,29 @@ class Batch:
         if incident is not None and incident.reporter_id in (contact.pk, contact.merged_into_id):
             return incident
         return None
+
+    def _kept_as_feedback(
+        self,
+        event: InboundEvent,
+        parsed: ParsedEvent,
+        identity: SocialIdentity,
+        *,
+        closed: Incident | None = None,
+    ) -> bool:
+        """Praise, thanks and chatter open no incident (`social.judgement`): the message is kept
+        as feedback (scored like every message, listed on the Social page, one click from an
+        incident). After a closed incident it stays linked to it, and opens no follow-up."""
+        verdict = judgement.judge(parsed.text)
+        self.intents[event.pk] = verdict.intent
+        if verdict.opens_incident:
+            return False
+        message = self._message(
+            event, parsed, identity=identity, state=MessageState.FEEDBACK, state_reason=verdict.reason[:500]
+        )
+        if closed is not None:
+            self._link(message, closed)
+        # A reply to it later in the conversation is judged on its own words (it has no incident).
+        return True
 
     def _taken_elsewhere(self, incident: Incident, parsed: ParsedEvent) -> str:
         """Whether another app takes this reply on a resolved or closed incident (a survey

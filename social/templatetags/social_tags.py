@@ -12,6 +12,7 @@ STATE_CLASSES = {
     MessageState.NEW_INCIDENT: "text-bg-success",
     MessageState.JOINED: "text-bg-info",
     MessageState.RECORDED: "text-bg-light border",
+    MessageState.FEEDBACK: "text-bg-primary-subtle text-primary-emphasis",
     MessageState.IGNORED: "text-bg-secondary",
     MessageState.QUEUED: "text-bg-light border",
     MessageState.SENDING: "text-bg-warning",

@@ -288,3 +288,32 @@ def test_agents_retry_a_failed_message_with_htmx(agent_client, contact):
     row = SocialMessageFactory(direction="outbound", state="failed")
     response = agent_client.post(retry_url(row), {"partial": "row"}, HTTP_HX_REQUEST="true")
     assert response.text.strip().startswith(f'<tr id="inbox-message-{row.pk}"') and "Queued again." in response.text
+
+
+# --- feedback: one click to an incident ---------------------------------------------------------
+
+
+def test_feedback_shows_its_intent_and_a_button_that_opens_an_incident(agent_client):
+    kept = InboundMessageFactory(state=MessageState.FEEDBACK, intent="praise", text="You are brilliant")
+    page = agent_client.get(INBOX + "?state=feedback").content.decode()
+    assert "Praise" in page and f"/social/messages/{kept.pk}/open-incident/" in page
+
+    response = agent_client.post(f"/social/messages/{kept.pk}/open-incident/")
+
+    kept.refresh_from_db()
+    assert kept.state == MessageState.NEW_INCIDENT
+    assert response.status_code == 302 and response.url == f"/incidents/{kept.incident.number}/"
+
+
+def test_opening_an_incident_from_a_message_that_is_not_feedback_says_why(agent_client):
+    joined = InboundMessageFactory(state=MessageState.JOINED)
+    response = agent_client.post(f"/social/messages/{joined.pk}/open-incident/")
+    assert response.status_code == 302
+    assert texts(response) == ["This message is not feedback waiting for an incident."]
+
+
+def test_customers_cannot_open_incidents_from_feedback(customer_client):
+    kept = InboundMessageFactory(state=MessageState.FEEDBACK, intent="praise")
+    assert customer_client.post(f"/social/messages/{kept.pk}/open-incident/").status_code in (302, 403)
+    kept.refresh_from_db()
+    assert kept.state == MessageState.FEEDBACK
