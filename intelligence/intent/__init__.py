@@ -11,7 +11,7 @@ Clear rules, read in order, each one a reason the result names:
    → complaint;
 3. thanks (thank, thx, cheers, appreciate…) → thanks;
 4. praise words, or a problem named as fixed ("fixing the email outage") → praise;
-5. a greeting, laughter, or a message with (almost) no words → chatter;
+5. a greeting or laughter with hardly another word, or no words at all → chatter;
 6. VADER reading it as clearly positive → praise;
 7. anything else → complaint: a plain statement to a service desk ("the printer on floor 3")
    is a report, and a missed complaint costs more than an extra incident.
@@ -68,6 +68,9 @@ class Judgement:
 # tenth of a millisecond where the model, one message at a time, takes 15 ms; the polite
 # complaints VADER misreads as happy are caught by the problem words before it is asked.
 PRAISE_SCORE = 0.6
+# A greeting or laughter with at most this many other words is small talk ("good morning
+# everyone"); with more, it is the start of something ("Hello, my printer is on fire").
+SMALL_TALK_WORDS = 2
 COMPLAINT_SCORE = -0.4
 
 
@@ -142,7 +145,7 @@ def judge(text: str) -> Judgement:
         return Judgement(Intent.THANKS, "It thanks, and reports nothing wrong.")
     if _PRAISE.search(plain) or _FIXED.search(plain):
         return Judgement(Intent.PRAISE, "It praises, and reports nothing wrong.")
-    if len(words) <= 2 or _CHATTER.search(plain):
+    if not words or (_CHATTER.search(plain) and len(_WORD.findall(_CHATTER.sub(" ", plain))) <= SMALL_TALK_WORDS):
         return Judgement(Intent.CHATTER, "Small talk: it reports nothing wrong and asks nothing.")
     if score >= PRAISE_SCORE:
         return Judgement(Intent.PRAISE, f"It reads as positive ({score:+.2f}) and reports nothing wrong.")

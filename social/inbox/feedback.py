@@ -24,7 +24,9 @@ def feedback_open_incident(*, message: SocialMessage, actor: User) -> Incident:
     if not is_agent(actor):
         raise ValidationError("Only agents open incidents from feedback.")
     with transaction.atomic():
-        message = SocialMessage.objects.select_for_update().select_related("identity__contact").get(pk=message.pk)
+        message = (
+            SocialMessage.objects.select_for_update(of=("self",)).select_related("identity__contact").get(pk=message.pk)
+        )
         if message.state != MessageState.FEEDBACK or message.identity is None:
             raise ValidationError("This message is not feedback waiting for an incident.")
         contact = message.identity.contact
