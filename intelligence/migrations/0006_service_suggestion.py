@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("intelligence", "0005_known_error_matches"),
-        ("social", "0009_message_intent_feedback"),
+        ("social", "0010_message_intent_feedback"),
         ("tickets", "0012_incident_duplicate_of"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

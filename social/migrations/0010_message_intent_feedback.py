@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("social", "0008_socialaccount_password_session"),
+        ("social", "0009_outbound_sent_index"),
     ]
 
     operations = [
