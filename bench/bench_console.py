@@ -8,7 +8,8 @@ Django's test client in this process (middleware, view, queries, template: every
 server does, without the network), a few times to warm up and then --requests times; the
 script prints the median and 95th percentile, the number of queries of one request, and
 the rows shown. Targets at 1,000,000 incidents: queue p95 < 100 ms, search p95 < 300 ms,
-incident page p95 < 100 ms, at most 10 queries per page.
+incident page p95 < 100 ms, at most 10 queries per page. The queue pages count the bench
+agent's six saved views (SAVED_VIEWS, made if missing) on every load, as an agent's queue does.
 """
 
 import argparse
@@ -33,7 +34,7 @@ from django.contrib.auth.models import User  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 
-from tickets.models import Incident  # noqa: E402
+from tickets.models import Incident, SavedView  # noqa: E402
 
 SEARCHES = [
     "printer jams",
@@ -47,8 +48,17 @@ SEARCHES = [
     "timeout -vpn",
     "docking",
     "kerberos",  # in no incident: the GIN index answers at once
-    "INC0500000",
+    "INC0500000",  # an incident's number: the queue answers with a redirect to it
 ]
+# The saved views every queue load counts (issue 14): exact up to 1,000, estimated above.
+SAVED_VIEWS = {
+    "Mine": "assignee=me",
+    "Unassigned": "assignee=none",
+    "Breached": "sla=breached",
+    "Critical": "priority=1",
+    "VPN words": "q=vpn+disconnects&status=",
+    "All": "status=",
+}
 
 
 def rich_incidents(limit: int = 10) -> list[str]:
@@ -72,7 +82,7 @@ def measure(client: Client, urls: list[str], requests: int, warmup: int = 5) -> 
         lambda execute, sql, params, many, context: executed.append(sql) or execute(sql, params, many, context)
     ):
         response = client.get(urls[0])
-    assert response.status_code == 200, (urls[0], response.status_code)
+    assert response.status_code in (200, 302), (urls[0], response.status_code)
     text = response.text
     if '<ol class="timeline"' in text:
         rows = text.split('<ol class="timeline"')[1].split("</ol>")[0].count("<li ")
@@ -84,7 +94,7 @@ def measure(client: Client, urls: list[str], requests: int, warmup: int = 5) -> 
         started = time.perf_counter()
         response = client.get(url)
         timings.append((time.perf_counter() - started) * 1000)
-        assert response.status_code == 200, (url, response.status_code)
+        assert response.status_code in (200, 302), (url, response.status_code)
     timings.sort()
     return {
         "median": statistics.median(timings),
@@ -104,6 +114,8 @@ def main() -> None:
 
     total = Incident.objects.count()
     agent = User.objects.get(username=args.agent)
+    for name, query in SAVED_VIEWS.items():
+        SavedView.objects.get_or_create(owner=agent, name=name, defaults={"query": query, "shared": True})
     client = Client()
     client.force_login(agent)
     middle = Incident.objects.order_by("created_at", "id").values_list("pk", flat=True)[total // 2]

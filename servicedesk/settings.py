@@ -533,6 +533,8 @@ CELERY_BEAT_SCHEDULE.update(
         "notifications-sweep": {"task": "notifications.tasks.sweep_notifications", "schedule": 60.0},
         "social-sweep-outbox": {"task": "social.tasks.sweep_outbox", "schedule": 30.0},
         "social-poll-accounts": {"task": "social.tasks.poll_accounts", "schedule": 60.0},
+        # People introduced by an id alone (Messenger) get their names from the platform.
+        "social-fill-identity-names": {"task": "social.tasks.fill_identity_names", "schedule": 300.0},
     }
 )
 

@@ -96,6 +96,10 @@ class Capabilities:
     # `listen` searches by the listening queries' terms; without it the platform hears what is
     # addressed to the account's page whatever the terms (the Graph API has no public search).
     keyword_search: bool = False
+    # People arrive with an id and no name (Messenger, some Facebook events): the platform's
+    # module has `person_names(*, account, external_ids) -> {external_id: name}`, and a worker
+    # fills the names in (`social.identities.identity_names_fill`).
+    names_lookup: bool = False
 
 
 @runtime_checkable
@@ -161,6 +165,15 @@ class Platform:
     listen_budget: ListenBudget | None = None
     # What listening hears there, for the managers' page: "Recent posts matching each query".
     listens_to: str = ""
+    # A person's public profile there: "{handle}" (without its "@") and "{id}" are filled in;
+    # "" where a person's id is not a public address (Facebook's page-scoped ids).
+    profile_link: str = ""
+
+    def profile_url(self, *, handle: str, external_id: str) -> str:
+        handle = handle.lstrip("@")
+        if not self.profile_link or ("{handle}" in self.profile_link and not handle):
+            return ""
+        return self.profile_link.format(handle=handle, id=external_id)
 
     @cached_property
     def client(self) -> PlatformProtocol:
@@ -269,6 +282,7 @@ register(
         # for another tier).
         listen_budget=ListenBudget(requests=settings.TWITTER_SEARCH_REQUESTS, window=timedelta(minutes=15)),
         listens_to="Recent posts matching any term of each query (recent search, the last 7 days)",
+        profile_link="https://x.com/{handle}",
     )
 )
 
@@ -298,6 +312,7 @@ register(
             idempotent_send=False,
             listening=True,
             keyword_search=False,
+            names_lookup=True,
         ),
         posting_token="page access token",  # noqa: S106 (a name, not a secret)
         handle_hint="the page name on Facebook",
@@ -370,6 +385,7 @@ register(
         message_noun="post",
         posting_token="app password",  # noqa: S106 (a name, not a secret)
         handle_hint="handle.bsky.social on Bluesky",
+        profile_link="https://bsky.app/profile/{handle}",
         # A thread of up to 10 posts of 25 s each (the client's timeouts), after logging in.
         send_lease=timedelta(minutes=6),
     )

@@ -2,7 +2,7 @@
 
 from django.dispatch import receiver
 
-from tickets.signals import incident_merged, public_reply_created
+from tickets.signals import DELIVERY_PENDING, incident_merged, public_reply_created
 
 from . import platforms, tasks
 from .models import SocialMessage
@@ -12,7 +12,10 @@ from .signals import inbound_messages_stored
 
 @receiver(public_reply_created, dispatch_uid="social.reply_on_channel")
 def send_public_reply_on_its_channel(sender, comment, **kwargs):
-    reply_create_for_comment(comment=comment)
+    """The reply goes out on the reporter's channel; until the platform has it, the reporter
+    has not been answered (tickets keeps the response clock running)."""
+    message = reply_create_for_comment(comment=comment)
+    return DELIVERY_PENDING if message is not None else None
 
 
 @receiver(incident_merged, dispatch_uid="social.follow_merged_incident")

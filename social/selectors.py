@@ -8,10 +8,12 @@ from functools import cached_property
 from django.db.models import F, Q, QuerySet, Subquery
 from django.db.models.fields.json import KT
 
-from tickets.models import Incident
+from tickets.contact_sources import ContactIdentity, ContactSection
+from tickets.models import Contact, Incident
 from tickets.timeline import TimelineEntry
 
-from .models import Direction, InboundEvent, InboundState, MessageState, SocialAccount, SocialMessage
+from . import platforms
+from .models import Direction, InboundEvent, InboundState, MessageState, SocialAccount, SocialIdentity, SocialMessage
 
 # --- the incident timeline ------------------------------------------------------------------
 
@@ -189,4 +191,45 @@ def message_list_for_api() -> QuerySet[SocialMessage]:
         SocialMessage.objects.select_related("identity", "sentiment")
         .annotate(incident_number=F("incident__number"))
         .defer("raw", "parts")
+    )
+
+
+# --- contacts: where a person is met, and what they wrote -----------------------------------
+
+CONTACT_MESSAGES_SHOWN = 20
+
+
+def contact_identities(*, contact_ids: list[int]) -> dict[int, list[ContactIdentity]]:
+    """Each contact's identities on the platforms, one query (registered with tickets in
+    `SocialConfig.ready()`: the contact page and the contact list show them)."""
+    found: dict[int, list[ContactIdentity]] = {}
+    identities = SocialIdentity.objects.filter(contact_id__in=contact_ids).order_by("channel", "handle", "id")
+    for identity in identities:
+        platform = platforms.find(identity.channel)
+        found.setdefault(identity.contact_id, []).append(
+            ContactIdentity(
+                channel=identity.channel,
+                channel_name=platform.name if platform else identity.channel,
+                handle=identity.handle,
+                name=identity.display_name,
+                link=platform.profile_url(handle=identity.handle, external_id=identity.external_id) if platform else "",
+                badge_class=platform.badge_class if platform else "text-bg-secondary",
+            )
+        )
+    return found
+
+
+def contact_messages(*, contact: Contact) -> ContactSection:
+    """The latest messages the contact wrote on any platform, newest first (one query)."""
+    messages = list(
+        SocialMessage.objects.filter(identity__contact=contact, direction=Direction.INBOUND)
+        .annotate(incident_number=F("incident__number"))
+        .defer("raw", "parts")
+        .order_by("-created_at", "-id")[: CONTACT_MESSAGES_SHOWN + 1]
+    )
+    return ContactSection(
+        title="Messages",
+        template="social/_contact_messages.html",
+        items=messages[:CONTACT_MESSAGES_SHOWN],
+        more=len(messages) > CONTACT_MESSAGES_SHOWN,
     )

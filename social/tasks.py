@@ -140,3 +140,11 @@ __all__ = [
     "sweep_inbox",
     "sweep_outbox",
 ]
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def fill_identity_names() -> int:
+    """Names for the people a platform gave only an id (social.identities), every few minutes."""
+    from .identities import identity_names_fill  # services inside the task: they import this module
+
+    return identity_names_fill()

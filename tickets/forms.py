@@ -291,6 +291,12 @@ class QueueFilterForm(forms.Form):
         return urlencode({k: "" if v is None else v for k, v in params.items()})
 
 
+class SavedViewForm(BootstrapForm):
+    name = forms.CharField(max_length=60, label="View name")
+    shared = forms.BooleanField(required=False, label="Share with every agent")
+    query = forms.CharField(required=False, max_length=1000, widget=forms.HiddenInput)
+
+
 BULK_ACTIONS = [
     ("assign", "Assign to"),
     ("assign_me", "Assign to me"),

@@ -253,6 +253,9 @@ class Incident(NeverDeletedModel):
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()
     first_response_at = models.DateTimeField(null=True, blank=True)
+    # An agent's first public reply is written but still on its way to the reporter (queued
+    # on their social channel): the response clock runs until it is delivered.
+    response_pending_since = models.DateTimeField(null=True, blank=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
 
@@ -605,6 +608,25 @@ class Attachment(NeverDeletedModel):
         if self.uploaded_by_contact_id:
             return self.uploaded_by_contact.name
         return "Service desk"
+
+
+class SavedView(models.Model):
+    """A view of the triage queue kept under a name: its filters and sort as the queue's URL
+    parameters. Personal (its owner's) or shared with every agent; only its owner changes it."""
+
+    name = models.CharField(max_length=60)
+    query = models.CharField(max_length=1000, blank=True)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_views")
+    shared = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [models.UniqueConstraint(fields=["owner", "name"], name="saved_view_unique_name_per_owner")]
+        indexes = [models.Index(fields=["shared"], name="saved_view_shared_idx", condition=Q(shared=True))]
+
+    def __str__(self):
+        return self.name
 
 
 # Saved replies live in their own module (this one is long enough); Django finds them here.

@@ -11,9 +11,11 @@ from django.db import connection, models
 from django.db.models import Case, Count, F, Func, Max, Prefetch, Q, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
 from django.db.models.lookups import GreaterThan, LessThan
+from django.http import QueryDict
 
 from . import sla
 from .access import incidents_visible_to, is_agent, problems_visible_to, sees_internal_notes
+from .contact_sources import ContactIdentity, ContactSection, identities_of, sections_of
 from .figure_filters import SLA_FIGURE_CHOICES, SLA_FIGURE_FILTERS, figure_q
 from .models import (
     OPEN_STATUSES,
@@ -28,6 +30,7 @@ from .models import (
     Macro,
     Problem,
     ProblemStatus,
+    SavedView,
     Service,
     Visibility,
 )
@@ -212,8 +215,11 @@ class QueuePage:
     previous_before: int | None
 
 
-def incident_queue_filtered(*, user: User | AnonymousUser, filters: QueueFilters, now: datetime) -> QuerySet[Incident]:
-    """The incidents `user` may see that match `filters`, unordered."""
+def incident_queue_filtered(
+    *, user: User | AnonymousUser, filters: QueueFilters, now: datetime, rare_first: bool = True
+) -> QuerySet[Incident]:
+    """The incidents `user` may see that match `filters`, unordered. `rare_first=False` keeps
+    a search to one query (`incident_search_q`)."""
     incidents = incidents_visible_to(user)
     if filters.status == "open":
         incidents = incidents.filter(status__in=OPEN_STATUSES)
@@ -249,7 +255,7 @@ def incident_queue_filtered(*, user: User | AnonymousUser, filters: QueueFilters
     elif filters.sla == "due_soon":
         incidents = incidents.filter(sla_due_soon_q(now=now)).exclude(sla_breached_q(now=now))
     if filters.q.strip():
-        incidents = incidents.filter(incident_search_q(query=filters.q))
+        incidents = incidents.filter(incident_search_q(query=filters.q, rare_first=rare_first))
     return incidents
 
 
@@ -267,7 +273,7 @@ def sla_due_soon_q(*, now: datetime, within: timedelta = timedelta(hours=1)) -> 
     )
 
 
-def incident_search_q(*, query: str) -> Q:
+def incident_search_q(*, query: str, rare_first: bool = True) -> Q:
     """Incidents whose title, description or comments match `query`.
 
     On PostgreSQL: full-text search (web search syntax: words, "a phrase", -not) on the
@@ -281,7 +287,7 @@ def incident_search_q(*, query: str) -> Q:
     if number:
         return Q(number=number.group(1).upper())
     if connection.vendor == "postgresql":
-        rare_ids = _rare_match_ids(query)
+        rare_ids = _rare_match_ids(query) if rare_first else None
         if rare_ids is not None:
             return Q(pk__in=rare_ids)
         return Q(
@@ -425,6 +431,101 @@ def incidents_by_ids(*, user: User | AnonymousUser, ids: list[int]) -> list[Inci
     return list(incidents_visible_to(user).filter(pk__in=ids).order_by("pk"))
 
 
+# --- saved views of the queue ----------------------------------------------------------
+
+# Saved views count their incidents exactly up to this many; above it the planner's estimate
+# is shown, as such: counting a million rows on every queue load would cost more than the page.
+SAVED_VIEW_EXACT_BOUND = 1000
+
+
+def saved_views_for(*, user: User | AnonymousUser) -> list[SavedView]:
+    """The agent's own views and those others shared, theirs first (one query)."""
+    if not user.is_authenticated:
+        return []
+    views = SavedView.objects.filter(Q(owner_id=user.pk) | Q(shared=True)).select_related("owner")
+    return sorted(views, key=lambda v: (v.owner_id != user.pk, v.name.casefold(), v.pk))
+
+
+def saved_view_get(*, user: User | AnonymousUser, pk: int) -> SavedView:
+    """A view `user` can see (their own or a shared one)."""
+    try:
+        return SavedView.objects.filter(Q(owner_id=user.pk) | Q(shared=True)).get(pk=pk)
+    except SavedView.DoesNotExist:
+        raise SavedView.DoesNotExist("No such view.") from None
+
+
+@dataclass(frozen=True)
+class ViewCount:
+    """How many incidents a saved view holds: `value` exactly when `exact`, else at least
+    `bound` and, where the database can tell, about `estimate`."""
+
+    value: int
+    exact: bool
+    estimate: int | None = None
+
+    def __str__(self) -> str:
+        if self.exact:
+            return f"{self.value:,}"
+        if self.estimate and self.estimate > self.value:
+            return f"≈ {_round_estimate(self.estimate):,}"
+        return f"{self.value:,}+"
+
+
+def _round_estimate(value: int) -> int:
+    """Two significant figures above a thousand: an estimate should not look like a count."""
+    digits = len(str(value))
+    return round(value, -(digits - 2)) if digits > 3 else value
+
+
+def saved_view_counts(
+    *, user: User | AnonymousUser, views: list[SavedView], now: datetime, bound: int = SAVED_VIEW_EXACT_BOUND
+) -> dict[int, ViewCount]:
+    """Every view's count in one query, whatever their number: each view's incidents are
+    counted up to `bound` + 1 (`COUNT(*)` over a LIMITed subquery, so an index walk stops
+    there), and on PostgreSQL a view that reaches the bound gets the planner's estimate
+    (`tickets_count_estimate`, EXPLAIN, migration 0018) in the same statement."""
+    if not views:
+        return {}
+    exact_parts, exact_params, estimate_parts, estimate_params = [], [], [], []
+    postgres = connection.vendor == "postgresql"
+    with connection.cursor() as cursor:
+        for n, view in enumerate(views):
+            matching = incident_queue_filtered(
+                user=user, filters=queue_filters_from_query(view.query), now=now, rare_first=False
+            ).values("pk")
+            sql, params = matching[: bound + 1].query.sql_with_params()
+            exact_parts.append(f"(SELECT count(*) FROM ({sql}) AS v{n}) AS c{n}")  # noqa: S608 - the ORM's SQL
+            exact_params.extend(params)
+            if postgres:
+                whole_sql, whole_params = matching.query.sql_with_params()
+                estimate_parts.append(f"CASE WHEN c{n} > %s THEN tickets_count_estimate(%s) END")
+                estimate_params.extend([bound, cursor.mogrify(whole_sql, whole_params).decode()])
+            else:
+                estimate_parts.append("NULL")
+        outer = ", ".join(f"c{n}, {estimate}" for n, estimate in enumerate(estimate_parts))
+        cursor.execute(
+            f"SELECT {outer} FROM (SELECT {', '.join(exact_parts)}) AS counts",  # noqa: S608 - ORM-written SQL
+            estimate_params + exact_params,
+        )
+        row = cursor.fetchone()
+    counts = {}
+    for n, view in enumerate(views):
+        value, estimate = row[2 * n], row[2 * n + 1]
+        counts[view.pk] = (
+            ViewCount(value=value, exact=True)
+            if value <= bound
+            else ViewCount(value=bound, exact=False, estimate=estimate)
+        )
+    return counts
+
+
+def queue_filters_from_query(query: str) -> QueueFilters:
+    """A saved view's URL parameters read as the queue reads its own URL."""
+    from .forms import QueueFilterForm  # the forms import this module
+
+    return QueueFilterForm(QueryDict(query)).filters()
+
+
 # --- problems and contacts -------------------------------------------------------------
 
 
@@ -469,6 +570,46 @@ def contact_list(*, q: str = "") -> QuerySet[Contact]:
     if q:
         contacts = contacts.filter(Q(name__icontains=q) | Q(email__icontains=q) | Q(user__username__icontains=q))
     return contacts.order_by("name", "id")
+
+
+CONTACT_INCIDENTS_SHOWN = 50
+
+
+@dataclass(frozen=True)
+class ContactPage:
+    contact: Contact
+    identities: list[ContactIdentity]
+    incidents: list[Incident]
+    more_incidents: bool
+    merged: list[Contact]  # the contacts merged into this one
+    sections: list[ContactSection]
+
+
+def contact_page(*, pk: int) -> ContactPage:
+    """A contact as the contact page shows it: where they are met (every registered
+    identity source), their incidents, newest first, and what other apps show (their
+    messages). A contact merged away is not shown: its survivor is (the view redirects)."""
+    contact = Contact.objects.select_related("user").get(pk=pk)
+    incidents = list(
+        Incident.objects.filter(reporter=contact)
+        .select_related("assignee", "service")
+        .defer(*QUEUE_DEFERRED[:3])
+        .order_by("-created_at", "-id")[: CONTACT_INCIDENTS_SHOWN + 1]
+    )
+    return ContactPage(
+        contact=contact,
+        identities=identities_of(contact_ids=[contact.pk])[contact.pk],
+        incidents=incidents[:CONTACT_INCIDENTS_SHOWN],
+        more_incidents=len(incidents) > CONTACT_INCIDENTS_SHOWN,
+        merged=list(Contact.objects.filter(merged_into=contact).order_by("name", "id")),
+        sections=sections_of(contact=contact),
+    )
+
+
+def contact_identities(*, contacts: list[Contact]) -> dict[int, list[ContactIdentity]]:
+    """Where each contact is met (the list shows the channel beside each name): one query
+    per registered source, whatever the number of contacts."""
+    return identities_of(contact_ids=[c.pk for c in contacts])
 
 
 # --- the REST API ----------------------------------------------------------------------

@@ -11,8 +11,12 @@ from enum import StrEnum
 
 from django.dispatch import Signal
 
-# An agent wrote a public reply on an incident (kwargs: comment).
+# An agent wrote a public reply on an incident (kwargs: comment). A receiver that takes the
+# reply to deliver it to the reporter somewhere else (social: on the reporter's channel, by a
+# worker) returns DELIVERY_PENDING: the reply then stops the response clock only when it has
+# reached the person, and the receiver calls `tickets.services.incident_reply_delivered` then.
 public_reply_created = Signal()
+DELIVERY_PENDING = "delivery_pending"
 
 # Incidents, comments or problems were created or changed (kwargs: change, a `Change`; pks,
 # the primary keys of what changed: one, or a whole batch, sent once).

@@ -7,6 +7,8 @@ urlpatterns = [
     path("incidents/", console.incident_list, name="incident_list"),
     path("incidents/live/", console.incident_queue_live, name="incident_queue_live"),
     path("incidents/bulk/", console.incident_bulk, name="incident_bulk"),
+    path("incidents/views/", console.saved_view_create, name="saved_view_create"),
+    path("incidents/views/<int:pk>/delete/", console.saved_view_delete, name="saved_view_delete"),
     path("incidents/<str:number>/", console.incident_detail, name="incident_detail"),
     path("incidents/<str:number>/status/", console.incident_transition, name="incident_transition"),
     path("incidents/<str:number>/not-an-incident/", console.incident_not_incident, name="incident_not_incident"),
@@ -34,6 +36,7 @@ urlpatterns = [
     path("contacts/merge/", contacts.contact_merge, name="contact_merge"),
     # An attachment's file, for agents and the portal alike
     path("attachments/<int:pk>/", attachments.attachment_download, name="attachment_download"),
+    path("contacts/<int:pk>/", contacts.contact_detail, name="contact_detail"),
     # Customer portal
     path("portal/", portal.portal_home, name="portal_home"),
     path("portal/new/", portal.portal_raise, name="portal_raise"),

@@ -14,8 +14,11 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.db import transaction
 from django.db.models import Case, DateTimeField, Q, Value, When
 from django.utils import timezone
+
+from tickets.services import incident_reply_delivered
 
 from .. import platforms
 from ..models import Direction, MessageState, SocialAccount, SocialMessage
@@ -81,11 +84,16 @@ class Claim:
             "state_reason": "",
             "next_attempt_at": None,
         }
-        recorded = (
-            SocialMessage.objects.filter(pk=self.message.pk)
-            .exclude(state=MessageState.SENT)
-            .update(**fields, leased_until=None)
-        )
+        with transaction.atomic():
+            recorded = (
+                SocialMessage.objects.filter(pk=self.message.pk)
+                .exclude(state=MessageState.SENT)
+                .update(**fields, leased_until=None)
+            )
+            if recorded and self.message.comment_id and self.message.incident_id:
+                # An agent's reply reached the reporter: that is the incident's response
+                # (recorded with the message's state, so a crash loses neither).
+                incident_reply_delivered(incident_id=self.message.incident_id, delivered_at=fields["sent_at"])
         for name, value in fields.items():
             setattr(self.message, name, value)
         if recorded:

@@ -30,3 +30,17 @@ def test_demo_logins_work(client):
     assert client.get("/incidents/").status_code == 200
     assert client.login(request=HttpRequest(), username="alice", password="alice-demo-2026")
     assert client.get("/portal/").status_code == 200
+
+
+def test_the_demo_looks_like_a_working_desk():
+    call_command("demo_data")
+    incidents = list(Incident.objects.all())
+    # Every incident has its service; what was closed as "not an incident" (a thanks, spam) has none.
+    assert all(i.service_id or i.not_incident for i in incidents)
+    opened_days = {i.created_at.date() for i in incidents}
+    updated_minutes = {i.updated_at.replace(second=0, microsecond=0) for i in incidents}
+    assert len(opened_days) >= 10  # spread over weeks
+    assert len(updated_minutes) >= len(incidents) * 3 // 4  # not one "Updated" minute for all
+    assert {"new", "in_progress", "on_hold", "resolved"} <= {i.status for i in incidents}
+    assert all(i.updated_at >= i.created_at for i in incidents)
+    assert all(i.first_response_at is None or i.first_response_at >= i.created_at for i in incidents)

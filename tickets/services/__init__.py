@@ -23,6 +23,7 @@ One module per domain; a newcomer guesses the file from the noun:
 - `macros`: saved replies (keep, fill their placeholders, send one with its actions)
 - `periodic`: the SLA sweep and auto-close
 - `attachments`: files attached to incidents and replies, and platforms' media as links
+- `saved_views`: agents' saved views of the queue
 - `common`: what they share (the actor type, UNSET, numbering, the priority matrix, locks)
 
 Callers import from `tickets.services`; the names below are the public surface.
@@ -42,7 +43,7 @@ from .attachments import (
     incident_reply_with_attachments,
 )
 from .bulk import BULK_LIMIT, incidents_bulk_assign, incidents_bulk_transition
-from .comments import comment_create
+from .comments import comment_create, incident_reply_delivered
 from .common import UNSET, fitted_text, priority_for, reserve_numbers
 from .composites import incident_change, problem_change
 from .contacts import contact_create, contact_for_user, contact_merge
@@ -84,6 +85,7 @@ from .reporters import (
     incident_reply,
     incident_reply_from_reporter,
 )
+from .saved_views import saved_view_create, saved_view_delete
 from .sources import (
     REDACTED_TEXT,
     comment_redact_source,
@@ -130,6 +132,7 @@ __all__ = [
     "incident_reopen_by_reporter",
     "incident_reopen_deadline",
     "incident_reply",
+    "incident_reply_delivered",
     "incident_reply_from_reporter",
     "incident_reply_with_attachments",
     "incident_source_edited",
@@ -154,5 +157,7 @@ __all__ = [
     "problem_unlink_incidents",
     "problem_update",
     "reserve_numbers",
+    "saved_view_create",
+    "saved_view_delete",
     "sla_flag_breaches",
 ]

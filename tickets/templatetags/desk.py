@@ -89,8 +89,26 @@ def sla_state(incident: Incident, now: datetime) -> str:
     return format_html('<span class="badge {}">Due in {}</span>', css, _duration(left))
 
 
+PENDING_BADGE = mark_safe(
+    '<span class="badge text-bg-info" data-response="pending" title="The reply is written but has not reached'
+    ' the reporter on their channel yet: the response clock runs until it does.">Responded, delivery pending</span>'
+)
+
+
+def _delivery_pending(incident: Incident) -> bool:
+    return incident.first_response_at is None and incident.response_pending_since is not None
+
+
 @register.simple_tag
 def response_state(incident: Incident, now: datetime) -> str:
+    """The response target's state; while the first reply is still on its way to the
+    reporter, "Responded, delivery pending" beside the clock that still runs."""
+    if _delivery_pending(incident):
+        return format_html("{}<br>{}", PENDING_BADGE, _response_clock(incident, now))
+    return _response_clock(incident, now)
+
+
+def _response_clock(incident: Incident, now: datetime) -> str:
     if incident.response_breached or sla.response_breached_at(incident, now):
         return mark_safe('<span class="badge text-bg-danger">Response breached</span>')
     if incident.first_response_at:
@@ -198,10 +216,14 @@ def queue_row(incident: Incident, now: datetime, since: datetime, last_id: int) 
         '<td class="text-nowrap"><a class="fw-semibold" href="{url}">{number}</a>{flags}</td>'
         '<td class="title-cell"><div class="fw-medium">{title}</div>'
         '<div class="small text-body-secondary">{reporter}{problem}</div></td>'
-        "<td>{status}</td><td>{priority}</td><td>{service}</td>"
-        '<td class="text-nowrap">{channel}</td><td class="text-nowrap">{assignee}</td>'
-        '<td class="text-nowrap">{sla}</td>'
-        '<td class="text-nowrap"><time datetime="{updated_iso}">{updated_text}</time></td></tr>',
+        # data-label names a cell where the queue is a list of cards (a phone, static/css/desk.css).
+        '<td class="q-status">{status}</td><td class="q-priority">{priority}</td>'
+        '<td class="q-service" data-label="Service">{service}</td>'
+        '<td class="text-nowrap q-channel" data-label="Channel">{channel}</td>'
+        '<td class="text-nowrap q-assignee" data-label="Assignee">{assignee}</td>'
+        '<td class="text-nowrap q-sla">{sla}</td>'
+        '<td class="text-nowrap q-updated" data-label="Updated">'
+        '<time datetime="{updated_iso}">{updated_text}</time></td></tr>',
         pk=incident.pk,
         number=incident.number,
         url=url,
@@ -215,7 +237,13 @@ def queue_row(incident: Incident, now: datetime, since: datetime, last_id: int) 
         service=incident.service.name if incident.service_id else "—",
         channel=incident.get_channel_display(),
         assignee=assignee,
-        sla=queue_sla(incident, now),
+        sla=format_html(
+            "{}{}",
+            queue_sla(incident, now),
+            mark_safe('<div class="small text-body-secondary">delivery pending</div>')
+            if _delivery_pending(incident)
+            else "",
+        ),
         updated_iso=updated_at.isoformat(),
         updated_text=updated_at.strftime("%d %b %H:%M"),
     )

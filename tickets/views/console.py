@@ -27,6 +27,7 @@ from ..forms import (
     PriorityForm,
     ProblemLinkForm,
     QueueFilterForm,
+    SavedViewForm,
     TransitionForm,
 )
 from ..models import Incident, IncidentStatus
@@ -74,11 +75,15 @@ def incident_list(request: HttpRequest) -> HttpResponse:
         return redirect("incident_detail", number)
     now = timezone.now()
     context = _queue_context(request, now=now)
+    saved_views = selectors.saved_views_for(user=request.user)
+    counts = selectors.saved_view_counts(user=request.user, views=saved_views, now=now)
     context.update(
         {
             "now": now,
             "since": now,
             "last_id": selectors.incident_latest_id(),
+            "saved_views": [(view, counts[view.pk]) for view in saved_views],
+            "saved_view_form": SavedViewForm(initial={"query": context["query"]}),
             "bulk_form": BulkActionForm(),
             "poll_seconds": _poll_seconds(),
             "here": request.get_full_path(),
@@ -119,6 +124,42 @@ def incident_queue_live(request: HttpRequest) -> HttpResponse:
         context["query"] = QueueFilterForm(request.GET).query_string()
         context["cursor"] = _cursor(request)[2]
     return render(request, "tickets/_queue_live.html", context)
+
+
+@agent_required
+@require_POST
+def saved_view_create(request: HttpRequest) -> HttpResponse:
+    """Keep the queue's current filters under a name, and open the view."""
+    form = SavedViewForm(request.POST)
+    response = submit_form(
+        request,
+        form,
+        lambda data: services.saved_view_create(
+            owner=request.user, name=data["name"], query=data["query"], shared=data["shared"]
+        ),
+        success=lambda view: f"View “{view.name}” saved{' and shared' if view.shared else ''}.",
+        redirect_to=lambda view: _saved_view_url(view.query),
+    )
+    if response is None:
+        flash_form_errors(request, form)
+        response = redirect(_saved_view_url(request.POST.get("query", "")))
+    return response
+
+
+def _saved_view_url(query: str) -> str:
+    return reverse("incident_list") + (f"?{query}" if query else "")
+
+
+@agent_required
+@require_POST
+def saved_view_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    view = get_or_404(selectors.saved_view_get, user=request.user, pk=pk)
+    return act_and_redirect(
+        request,
+        lambda: services.saved_view_delete(view=view, actor=request.user),
+        success=f"View “{view.name}” removed.",
+        back=reverse("incident_list"),
+    )
 
 
 @agent_required

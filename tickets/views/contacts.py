@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from servicedesk.redirects import back_to
-from servicedesk.shortcuts import int_or_none
+from servicedesk.shortcuts import get_or_404, int_or_none
 
 from .. import selectors, services
 from ..decorators import agent_required
@@ -24,7 +24,21 @@ CONTACT_PAGE_SIZE = 50
 def contact_list(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "")[:200]
     page = Paginator(selectors.contact_list(q=q), CONTACT_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "tickets/contact_list.html", {"page": page, "q": q, "query": urlencode({"q": q})})
+    identities = selectors.contact_identities(contacts=list(page))
+    rows = [(contact, identities.get(contact.pk, [])) for contact in page]
+    return render(
+        request, "tickets/contact_list.html", {"page": page, "rows": rows, "q": q, "query": urlencode({"q": q})}
+    )
+
+
+@agent_required
+@require_GET
+def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A contact: where they are met (channel, handle, link), their incidents and messages."""
+    page = get_or_404(selectors.contact_page, pk=pk)
+    if page.contact.merged_into_id:
+        return redirect("contact_detail", page.contact.merged_into_id)
+    return render(request, "tickets/contact_detail.html", {"page": page, "contact": page.contact})
 
 
 @agent_required
@@ -40,20 +54,23 @@ def contact_merge(request: HttpRequest) -> HttpResponse:
     keep = int_or_none(request.POST.get("keep"))
     if "keep" not in request.POST or keep not in ids:
         error = "Choose the contact to keep." if "keep" in request.POST else None
-        return render(
-            request, "tickets/contact_merge.html", {"contacts": contacts, "error": error}, status=400 if error else 200
-        )
+        return _merge_page(request, contacts, error=error)
     target = next(c for c in contacts if c.pk == keep)
     source = next(c for c in contacts if c.pk != keep)
     try:
         services.contact_merge(source=source, target=target, actor=request.user)
     except ValidationError as error:
         # The page has no form of its own to carry the reason: it is shown above the choice.
-        return render(
-            request,
-            "tickets/contact_merge.html",
-            {"contacts": contacts, "error": " ".join(error.messages)},
-            status=400,
-        )
+        return _merge_page(request, contacts, error=" ".join(error.messages))
     messages.success(request, f"{source.name} was merged into {target.name}.")
     return redirect(f"{reverse('contact_list')}?{urlencode({'q': target.name})}")
+
+
+def _merge_page(request: HttpRequest, contacts: list, *, error: str | None) -> HttpResponse:
+    identities = selectors.contact_identities(contacts=contacts)
+    return render(
+        request,
+        "tickets/contact_merge.html",
+        {"choices": [(c, identities.get(c.pk, [])) for c in contacts], "contacts": contacts, "error": error},
+        status=400 if error else 200,
+    )

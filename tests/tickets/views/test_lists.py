@@ -11,7 +11,14 @@ from django.urls import reverse
 
 from tickets import services
 
-from ...factories import ContactFactory, IncidentFactory, ProblemFactory, ServiceFactory, SupportGroupFactory
+from ...factories import (
+    AgentFactory,
+    ContactFactory,
+    IncidentFactory,
+    ProblemFactory,
+    ServiceFactory,
+    SupportGroupFactory,
+)
 from ...files import LOG, png_bytes, upload
 
 pytestmark = pytest.mark.django_db
@@ -38,11 +45,13 @@ def queries_for(client, url) -> int:
     return len(captured)
 
 
-# 4 + the page of rows, the newest incident id (for the live count), the service filter's
-# choices and the bulk bar's agents.
-QUEUE_QUERIES = 8
+# 4 + the page of rows, the newest incident id (for the live count), the agent's saved views,
+# the service filter's choices and the bulk bar's agents.
+QUEUE_QUERIES = 9
 # ... and the anchor row of the keyset cursor.
-QUEUE_NEXT_PAGE_QUERIES = 9
+QUEUE_NEXT_PAGE_QUERIES = 10
+# ... or, with saved views, the count of every view, in one query however many there are.
+QUEUE_WITH_VIEWS_QUERIES = 10
 
 
 def search_queries() -> int:
@@ -57,6 +66,18 @@ def test_the_queue_costs_the_same_for_ten_and_a_hundred_rows(agent_client, agent
     make_incidents(90, reporter=contact, agent=agent)
     hundred = queries_for(agent_client, reverse("incident_list") + query)
     assert ten == hundred == QUEUE_QUERIES
+
+
+def test_the_queue_with_saved_views_counts_them_all_in_one_query(agent_client, agent, contact):
+    make_incidents(10, reporter=contact, agent=agent)
+    services.saved_view_create(owner=agent, name="Mine", query="assignee=me")
+    services.saved_view_create(owner=agent, name="Breached", query="sla=breached", shared=True)
+    services.saved_view_create(owner=AgentFactory(), name="Broken", query="q=broken&status=", shared=True)
+    assert queries_for(agent_client, reverse("incident_list")) == QUEUE_WITH_VIEWS_QUERIES
+    for n in range(7):
+        services.saved_view_create(owner=agent, name=f"View {n}", query=f"priority={n % 5 + 1}")
+    make_incidents(20, reporter=contact, agent=agent)
+    assert queries_for(agent_client, reverse("incident_list")) == QUEUE_WITH_VIEWS_QUERIES
 
 
 def test_a_search_and_a_next_page_cost_the_same_for_ten_and_a_hundred_rows(agent_client, agent, contact):
@@ -96,7 +117,8 @@ def test_the_contact_list_costs_the_same_for_ten_and_a_hundred_rows(agent_client
     ContactFactory.create_batch(10)
     ten = queries_for(agent_client, reverse("contact_list"))
     ContactFactory.create_batch(90)
-    assert ten == queries_for(agent_client, reverse("contact_list")) == 6
+    # 4 + the count, the page, and where the page's contacts are met (social's identities)
+    assert ten == queries_for(agent_client, reverse("contact_list")) == 7
 
 
 def test_the_portal_list_costs_the_same_for_ten_and_a_hundred_rows(customer_client, customer, agent):

@@ -21,6 +21,7 @@ from tickets.models import (
     IncidentStatus,
     Macro,
     Problem,
+    SavedView,
     Service,
     SupportGroup,
 )
@@ -89,6 +90,7 @@ class Command(BaseCommand):
         self._problems(users, services_by_name)
         self._not_incidents(users, contacts)
         self._macros(users)
+        self._saved_views(users, services_by_name)
         demo_data_loaded.send(sender=self.__class__, users=users, services=services_by_name)
         self._print_logins(created)
 
@@ -112,6 +114,7 @@ class Command(BaseCommand):
         rng = random.Random(2026)  # the same demo every time
         agents = [users["agent"], users["agent2"], None]
         created = 0
+        now = timezone.now()
         for i in range(existing, DEMO_INCIDENT_COUNT):
             title, description, service, impact, urgency = INCIDENT_TEMPLATES[i % len(INCIDENT_TEMPLATES)]
             reporter = contacts[i % len(contacts)]
@@ -120,6 +123,14 @@ class Command(BaseCommand):
                 if reporter.user_id
                 else (Channel.FACEBOOK if "Facebook" in reporter.name else Channel.TWITTER)
             )
+            # A working desk: most incidents of the last days, some of the last four weeks.
+            ages = [
+                timedelta(minutes=rng.randint(5, 60 * 24)),
+                timedelta(hours=rng.randint(24, 24 * 7)),
+                timedelta(hours=rng.randint(24 * 7, 24 * 28)),
+            ]
+            age = rng.choices(ages, [4, 3, 3])[0]
+            opened = now - age
             incident = services.incident_create(
                 reporter=reporter,
                 title=title,
@@ -129,48 +140,82 @@ class Command(BaseCommand):
                 urgency=urgency,
                 channel=channel,
                 actor=reporter.user or reporter,
-                opened_at=timezone.now() - timedelta(minutes=rng.randint(5, 60 * 30)),
+                opened_at=opened,
             )
             created += 1
-            self._progress(incident, rng.choice(agents), rng)
+            # Old incidents have mostly been dealt with; the recent ones are still in the queue.
+            agent = rng.choice(agents) if age < timedelta(days=4) else rng.choice(agents[:2])
+            self._progress(incident, agent, rng, opened=opened, now=now, settled=age >= timedelta(days=4))
+        # Whatever ran past its target while nobody answered is flagged, as the sweep would.
+        services.sla_flag_breaches(now=now)
         return created
 
-    def _progress(self, incident, agent, rng) -> None:
-        """Move some incidents along, so the console shows every state."""
+    def _progress(self, incident, agent, rng, *, opened, now, settled) -> None:
+        """Move some incidents along, so the console shows every state, each step at its own
+        moment since the incident opened (the queue's "Updated" times differ, as on a real
+        desk). The audit trail keeps the moment the demo was loaded: it is never rewritten."""
         if agent is None:
             return
+        span = (now - opened).total_seconds()
+        moments = sorted(opened + timedelta(seconds=span * rng.uniform(0.05, 0.95)) for _ in range(3))
         services.incident_assign(incident=incident, assignee=agent, actor=agent)
-        step = rng.random()
-        if step < 0.25:
-            return
-        services.comment_create(
-            incident=incident,
-            body="Thanks for reporting this, we're looking into it.",
-            visibility="public",
-            author=agent,
-        )
-        services.incident_transition(incident=incident, to_status=IncidentStatus.IN_PROGRESS, actor=agent)
-        if step < 0.5:
+        step = rng.uniform(0.65, 1) if settled and rng.random() < 0.8 else rng.random()
+        times = {"updated_at": moments[0]}
+        if step >= 0.25:
             services.comment_create(
                 incident=incident,
-                body="Checked the logs; looks related to last night's change.",
-                visibility="internal",
+                body="Thanks for reporting this, we're looking into it.",
+                visibility="public",
                 author=agent,
+                created_at=moments[0],
             )
-        elif step < 0.65:
-            services.incident_transition(
-                incident=incident,
-                to_status=IncidentStatus.ON_HOLD,
-                hold_reason="Waiting for the reporter to test",
-                actor=agent,
-            )
-        else:
-            services.incident_transition(
-                incident=incident,
-                to_status=IncidentStatus.RESOLVED,
-                resolution="Fixed the configuration and verified with the reporter.",
-                actor=agent,
-            )
+            services.incident_transition(incident=incident, to_status=IncidentStatus.IN_PROGRESS, actor=agent)
+            times |= {"first_response_at": moments[0], "updated_at": moments[1]}
+            if step < 0.5:
+                services.comment_create(
+                    incident=incident,
+                    body="Checked the logs; looks related to last night's change.",
+                    visibility="internal",
+                    author=agent,
+                    created_at=moments[1],
+                )
+            elif step < 0.65:
+                services.incident_transition(
+                    incident=incident,
+                    to_status=IncidentStatus.ON_HOLD,
+                    hold_reason="Waiting for the reporter to test",
+                    actor=agent,
+                )
+                times |= {"sla_paused_since": moments[1]}
+            else:
+                services.incident_transition(
+                    incident=incident,
+                    to_status=IncidentStatus.RESOLVED,
+                    resolution="Fixed the configuration and verified with the reporter.",
+                    actor=agent,
+                )
+                times |= {"resolved_at": moments[2], "sla_paused_since": moments[2], "updated_at": moments[2]}
+        incident.refresh_from_db()
+        responded = times.get("first_response_at")
+        resolved = times.get("resolved_at")
+        # The targets met or missed as of those moments, not as of loading the demo.
+        times["response_breached"] = bool(
+            responded and incident.response_due_at and responded > incident.response_due_at
+        )
+        times["resolution_breached"] = bool(
+            resolved and incident.resolution_due_at and resolved > incident.resolution_due_at
+        )
+        Incident.objects.filter(pk=incident.pk).update(**times)
+
+    def _saved_views(self, users, services_by_name) -> None:
+        """The queue's views an agent keeps: their own, and two the team shares."""
+        views = [
+            (users["agent"], "Mine", "assignee=me", False),
+            (users["agent"], "Breached", "sla=breached", True),
+            (users["agent2"], "VPN, unassigned", f"service={services_by_name['VPN'].pk}&assignee=none", True),
+        ]
+        for owner, name, query, shared in views:
+            SavedView.objects.get_or_create(owner=owner, name=name, defaults={"query": query, "shared": shared})
 
     def _problems(self, users, services_by_name) -> None:
         agent = users["agent2"]
