@@ -15,7 +15,7 @@ def candidate_list(*, state: str = CandidateState.PROPOSED) -> QuerySet[ProblemC
             Prefetch(
                 "members",
                 queryset=Incident.objects.select_related("service")
-                .only("id", "number", "title", "status", "created_at", "service__name")
+                .only("id", "number", "title", "status", "not_incident", "created_at", "service__name")
                 .order_by("created_at", "id"),
             )
         )

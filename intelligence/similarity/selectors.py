@@ -96,6 +96,7 @@ def _rescore(
         "incident__number",
         "incident__title",
         "incident__status",
+        "incident__not_incident",  # the status badge says "Not an incident"
         "incident__created_at",
         "incident__resolved_at",
         "incident__problem__number",

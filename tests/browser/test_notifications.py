@@ -33,7 +33,7 @@ def test_an_agents_reply_reaches_the_customer_by_email_until_they_turn_it_off(pa
     page.get_by_role("button", name="Save").click()
     page.get_by_text("Saved: you will receive the e-mails ticked below.").wait_for()
     assert not page.get_by_label("An agent replies to my incident").is_checked()
-    assert page.get_by_label("My incident is resolved").is_checked()
+    assert page.get_by_label("My incident is resolved", exact=True).is_checked()
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "notification_preferences.png"), full_page=True)
 

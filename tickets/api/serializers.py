@@ -102,6 +102,12 @@ class IncidentSerializer(serializers.ModelSerializer):
     problem = ProblemRefSerializer(
         read_only=True, allow_null=True, help_text="The problem it is linked to; null for customers."
     )
+    not_incident = serializers.ChoiceField(
+        choices=NotIncidentKind.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text='Why it was closed as not an incident; "" for an incident that is one.',
+    )
 
     class Meta:
         model = Incident

@@ -53,6 +53,7 @@ OPERATIONS = {
     ("/api/v1/incidents/{number}/similar/", "get"),
     ("/api/v1/problem-candidates/", "get"),
     ("/api/v1/listening/", "get"),
+    ("/api/v1/triage/suggest/", "post"),
     ("/api/v1/problem-candidates/{id}/accept/", "post"),
     ("/api/v1/problem-candidates/{id}/dismiss/", "post"),
 }
