@@ -7,6 +7,7 @@ from django.utils.choices import CallableChoiceIterator
 
 from . import platforms
 from .events import Kind
+from .judgement import INTENT_CHOICES
 from .models import MessageState
 from .selectors import INBOX_DIRECTIONS, InboxFilters
 
@@ -21,6 +22,8 @@ class InboxFilterForm(forms.Form):
     )
     kind = forms.ChoiceField(required=False, choices=[("", "Any kind"), *Kind.CHOICES])
     state = forms.ChoiceField(required=False, choices=[("", "Any state"), *MessageState.choices])
+    # Praise, thanks and chatter are kept as feedback: this finds them (or the questions).
+    intent = forms.ChoiceField(required=False, choices=[("", "Any intent"), *INTENT_CHOICES])
 
     def __init__(self, data, **kwargs):
         data = data.copy()

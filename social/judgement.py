@@ -10,6 +10,15 @@ that has an incident joins it whatever it says: intake does not ask for those.
 from collections.abc import Callable
 from dataclasses import dataclass
 
+# What a judge may answer, with the label the pages show (the Social page filters by it).
+INTENT_CHOICES = [
+    ("complaint", "Complaint"),
+    ("question", "Question"),
+    ("praise", "Praise"),
+    ("thanks", "Thanks"),
+    ("chatter", "Chatter"),
+]
+
 
 @dataclass(frozen=True)
 class Verdict:

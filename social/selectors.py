@@ -100,6 +100,7 @@ class InboxFilters:
     channel: str = ""
     kind: str = ""
     state: str = ""
+    intent: str = ""  # what a message that started a conversation was judged to be (social.judgement)
 
 
 @dataclass(frozen=True)
@@ -127,6 +128,8 @@ def inbox_messages(*, filters: InboxFilters, before: int | None = None, size: in
         messages = messages.filter(kind=filters.kind)
     if filters.state:
         messages = messages.filter(state=filters.state)
+    if filters.intent:
+        messages = messages.filter(intent=filters.intent)
     if before:
         anchor = Subquery(SocialMessage.objects.filter(pk=before).values("created_at")[:1])
         # (created_at, id) < (anchor's, before), with created_at <= anchor's on its own so

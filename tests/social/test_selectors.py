@@ -58,6 +58,21 @@ def test_the_inbox_filters_by_direction_channel_kind_and_state():
     assert shown(direction=Direction.OUTBOUND, state=MessageState.SENT) == set()
 
 
+def test_the_inbox_filters_by_intent_so_the_praise_kept_as_feedback_is_found():
+    praise = InboundMessageFactory(state=MessageState.FEEDBACK, intent="praise")
+    thanks = InboundMessageFactory(state=MessageState.FEEDBACK, intent="thanks")
+    complaint = InboundMessageFactory(intent="complaint")
+    InboundMessageFactory(intent="")  # a reply in a conversation: not judged
+
+    def shown(**filters) -> set[int]:
+        return {m.pk for m in selectors.inbox_messages(filters=InboxFilters(**filters)).messages}
+
+    assert shown(intent="praise") == {praise.pk}
+    assert shown(intent="thanks", state=MessageState.FEEDBACK) == {thanks.pk}
+    assert shown(intent="complaint") == {complaint.pk}
+    assert shown(intent="chatter") == set()
+
+
 def test_failed_events_are_the_newest_failures_with_what_the_page_shows_of_their_payload():
     now = timezone.now()
     InboundEventFactory(state=InboundState.DONE)

@@ -128,7 +128,7 @@ def test_older_pages_follow_on_without_gap_or_repeat(agent_client):
     first = agent_client.get(f"{INBOX}?channel=twitter")
     assert len(shown(first)) == 50
     older = first.context["page"].older_before
-    assert f"?direction=inbound&amp;channel=twitter&amp;kind=&amp;state=&amp;before={older}" in first.text
+    assert f"?direction=inbound&amp;channel=twitter&amp;kind=&amp;state=&amp;intent=&amp;before={older}" in first.text
     second = agent_client.get(f"{INBOX}?channel=twitter&before={older}")
     assert second.context["page"].older_before is None and "Newest</a>" in second.text
     everything = shown(first) + shown(second)
@@ -303,6 +303,20 @@ def test_feedback_shows_its_intent_and_a_button_that_opens_an_incident(agent_cli
     kept.refresh_from_db()
     assert kept.state == MessageState.NEW_INCIDENT
     assert response.status_code == 302 and response.url == f"/incidents/{kept.incident.number}/"
+
+
+def test_the_social_page_filters_by_intent_and_ignores_an_unknown_one(agent_client):
+    praise = InboundMessageFactory(state=MessageState.FEEDBACK, intent="praise", text="Legends, all of you")
+    InboundMessageFactory(intent="complaint", text="The VPN drops every hour")
+
+    page = agent_client.get(INBOX + "?intent=praise").content.decode()
+    assert "Legends, all of you" in page and "The VPN drops every hour" not in page
+    assert '<option value="praise" selected>Praise</option>' in page
+    assert f"/social/messages/{praise.pk}/open-incident/" in page
+
+    # A stale bookmark still opens the page, unfiltered.
+    page = agent_client.get(INBOX + "?intent=gratitude").content.decode()
+    assert "Legends, all of you" in page and "The VPN drops every hour" in page
 
 
 def test_opening_an_incident_from_a_message_that_is_not_feedback_says_why(agent_client):

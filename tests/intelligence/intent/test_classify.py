@@ -44,3 +44,11 @@ def test_only_complaints_and_questions_open_incidents():
 def test_links_and_handles_are_not_words():
     assert classify("@helpdesk https://example.com/why") is Intent.CHATTER
     assert classify("") is Intent.CHATTER
+
+
+def test_social_offers_the_intents_the_classifier_answers_with_the_same_labels():
+    # The Social page's filter lists social.judgement's choices; social cannot import these.
+    from intelligence.intent import CHOICES
+    from social.judgement import INTENT_CHOICES
+
+    assert INTENT_CHOICES == CHOICES
