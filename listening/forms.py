@@ -9,6 +9,7 @@ from django.conf import settings
 from django.utils.choices import CallableChoiceIterator
 
 from social import platforms
+from social.judgement import INTENT_CHOICES
 from tickets.models import Service
 
 from .models import SENTIMENT_LABELS, ListeningQuery
@@ -29,6 +30,7 @@ class HeardFilterForm(forms.Form):
     service = forms.ModelChoiceField(required=False, queryset=Service.objects.all(), empty_label="Any service")
     channel = forms.ChoiceField(required=False, choices=CallableChoiceIterator(_listening_channels))
     sentiment = forms.ChoiceField(required=False, choices=[("", "Any sentiment"), *SENTIMENT_LABELS])
+    intent = forms.ChoiceField(required=False, choices=[("", "Any intent"), *INTENT_CHOICES])
     query = forms.ModelChoiceField(required=False, queryset=ListeningQuery.objects.all(), empty_label="Any query")
     state = forms.ChoiceField(required=False, choices=STATES)
     since = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}), label="From")
@@ -50,6 +52,7 @@ class HeardFilterForm(forms.Form):
             service=service.pk if service else None,
             channel=data.get("channel") or "",
             sentiment=data.get("sentiment") or "",
+            intent=data.get("intent") or "",
             query=query.pk if query else None,
             text=(data.get("text") or "").strip(),
             since=datetime.combine(since, time.min, tzinfo=zone) if since else None,

@@ -9,6 +9,7 @@ from django.db.models import Q
 
 from social import platforms
 from social.events import Kind
+from social.judgement import INTENT_CHOICES
 from social.models import SocialAccount
 from tickets.models import Incident, Service
 
@@ -113,6 +114,10 @@ class HeardMessage(models.Model):
     sentiment_score = models.FloatField(null=True, blank=True)
     sentiment_label = models.CharField(max_length=8, choices=SENTIMENT_LABELS, blank=True)
     sentiment_model = models.CharField(max_length=40, blank=True)
+    # What the post is (intelligence.intent): praise, thanks and chatter are there to read, not
+    # to answer; complaints and questions are what an agent makes incidents of. Empty on posts
+    # heard before intents were judged.
+    intent = models.CharField(max_length=16, choices=INTENT_CHOICES, blank=True)
     incident = models.ForeignKey(Incident, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     converted_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     converted_at = models.DateTimeField(null=True, blank=True)
@@ -129,6 +134,7 @@ class HeardMessage(models.Model):
             models.Index(fields=["service", "-posted_at", "-id"], name="heard_service_idx"),
             models.Index(fields=["query", "-posted_at", "-id"], name="heard_query_idx"),
             models.Index(fields=["sentiment_label", "-posted_at", "-id"], name="heard_sentiment_idx"),
+            models.Index(fields=["intent", "-posted_at", "-id"], name="heard_intent_idx"),
             models.Index(fields=["incident"], name="heard_incident_idx", condition=Q(incident__isnull=False)),
         ]
 

@@ -26,6 +26,7 @@ class HeardFilters:
     since: datetime | None = None
     until: datetime | None = None
     state: str = ""  # "incident": made incidents; "open": not yet
+    intent: str = ""  # complaint, question, praise, thanks, chatter (intelligence.intent)
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,8 @@ def heard_filtered(filters: HeardFilters) -> QuerySet[HeardMessage]:
         messages = messages.filter(channel=filters.channel)
     if filters.sentiment:
         messages = messages.filter(sentiment_label=filters.sentiment)
+    if filters.intent:
+        messages = messages.filter(intent=filters.intent)
     if filters.query:
         messages = messages.filter(query_id=filters.query)
     if filters.text:

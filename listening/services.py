@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from feedback.sentiment import score_texts
+from intelligence.intent import classify
 from social.events import ParsedEvent
 from social.inbox.adopt import heard_post_adopt
 from social.listening import Heard
@@ -121,7 +122,8 @@ def _matching_query(text: str, queries: list[ListeningQuery]) -> ListeningQuery 
 def heard_store(*, account: SocialAccount, heard: Iterable[Heard], queries: dict[str, ListeningQuery]) -> int:
     """Store what a run heard on `account`, each post once (a re-poll, or a second query meeting
     the same post, stores nothing twice), scored by the desk's sentiment model and filed under
-    its query's service. `queries`: the run's queries by search key. The number stored."""
+    its query's service, with its intent (praise and chatter are kept to read; complaints and
+    questions are what agents answer). `queries`: the run's queries by search key. The number stored."""
     now = timezone.now()
     by_key: dict[str, tuple[str, ParsedEvent]] = {}
     for item in heard:
@@ -165,6 +167,7 @@ def heard_store(*, account: SocialAccount, heard: Iterable[Heard], queries: dict
                 sentiment_score=sentiment.score,
                 sentiment_label=sentiment.label,
                 sentiment_model=sentiment.model_version[:40],
+                intent=classify(event.text).value,
             )
         )
     # A run on another worker can only race in by a lease that expired: the constraint decides.

@@ -15,6 +15,7 @@ from rest_framework.response import Response
 
 from servicedesk.api.views import ServiceDeskAPIView
 from social import platforms
+from social.judgement import INTENT_CHOICES
 from tickets.api.filters import TimeFilter, TrueOrFalseFilter
 from tickets.api.permissions import IsAgent
 
@@ -42,6 +43,12 @@ class HeardMessageSerializer(serializers.ModelSerializer):
         "P(positive) - P(negative).",
     )
     sentiment_label = serializers.ChoiceField(choices=SENTIMENT_LABELS, allow_blank=True)
+    intent = serializers.ChoiceField(
+        choices=INTENT_CHOICES,
+        allow_blank=True,
+        help_text="What the post is: a complaint or a question (what agents answer), or praise, thanks or "
+        "chatter. Empty on posts heard before intents were judged.",
+    )
     incident = serializers.SerializerMethodField()
 
     class Meta:
@@ -60,6 +67,7 @@ class HeardMessageSerializer(serializers.ModelSerializer):
             "query",
             "sentiment",
             "sentiment_label",
+            "intent",
             "incident",
         ]
         extra_kwargs = {
@@ -106,6 +114,7 @@ class HeardMessageFilter(django_filters.FilterSet):
         choices=CallableChoiceIterator(platforms.channel_choices), distinct=False, help_text="Repeat for several."
     )
     sentiment = django_filters.ChoiceFilter(field_name="sentiment_label", choices=SENTIMENT_LABELS)
+    intent = django_filters.ChoiceFilter(choices=INTENT_CHOICES)
     q = django_filters.CharFilter(method="search", help_text="Words in the text or the author's handle or name.")
     since = TimeFilter(field_name="posted_at", lookup_expr="gte")
     until = TimeFilter(field_name="posted_at", lookup_expr="lt")

@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from intelligence.intent import classify
 from listening.models import HeardMessage
 from social.models import Direction, MessageState, SocialMessage
 from tests.factories import ServiceFactory
@@ -36,6 +37,7 @@ def heard():
         made[text[:8]] = HeardMessageFactory(
             channel=account.channel, account=account, query=query, service=query.service if query else None,
             author_handle=handle, author_name=name, text=text, sentiment_label=label, sentiment_score=score,
+            intent=classify(text).value,
             posted_at=now - timedelta(minutes=minutes),
             url=f"https://x.com/{handle[1:]}/status/1" if handle else "https://www.facebook.com/1234567890321_9",
         )  # fmt: skip
@@ -104,4 +106,20 @@ def test_a_manager_defines_what_the_desk_listens_for(page, manager):
     accounts = page.locator("#listening-accounts").inner_text()
     assert "Recent posts matching any term" in accounts and "no keyword search" in accounts
     shot(page, "listening_queries")
+    assert page.console_errors == []
+
+
+def test_each_heard_post_shows_its_intent_and_the_praise_is_found_by_it(page, agent, heard):
+    log_in(page, "agent")
+    page.goto("/listening/")
+    dana = heard["Thanks A"]
+    assert "Thanks" in page.locator(f"#heard-{dana.pk}").inner_text()
+    assert "Question" in page.locator(f"#heard-{heard['is the a'].pk}").inner_text()
+
+    page.get_by_label("Intent").select_option(label="Thanks")
+    page.get_by_role("button", name="Apply").click()
+    page.wait_for_url("**/listening/?**intent=thanks**")
+    rows = page.locator("#heard tbody tr")
+    assert rows.count() == 1 and "quick laptop swap" in rows.first.inner_text()
+    shot(page, "listening_by_intent")
     assert page.console_errors == []

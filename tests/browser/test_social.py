@@ -160,3 +160,47 @@ def test_a_manager_sees_a_refused_token_and_can_replay_failed_events(page, manag
     failed.scroll_into_view_if_needed()
     shot(page, "social_manager")
     assert page.console_errors == []
+
+
+def test_praise_kept_as_feedback_is_found_by_its_intent_and_one_click_makes_it_an_incident(page, agent, contact):
+    start = timezone.now() - timedelta(hours=1)
+    ana = SocialIdentityFactory(handle="@ana_l", display_name="Ana Lima", contact=contact)
+    praise = InboundMessageFactory(
+        identity=ana,
+        state=MessageState.FEEDBACK,
+        intent="praise",
+        state_reason="Kept as feedback: It praises, and reports nothing wrong.",
+        text="@desk great job fixing the email outage so fast",
+        created_at=start,
+    )
+    InboundMessageFactory(
+        state=MessageState.FEEDBACK, intent="thanks", text="@desk thanks for the quick answer", created_at=start
+    )
+    InboundMessageFactory(
+        incident=IncidentFactory(channel=Channel.TWITTER, reporter=contact),
+        intent="complaint",
+        text="@desk my VPN drops every 5 minutes",
+        created_at=start,
+    )
+    log_in(page, "agent")
+    page.goto("/social/")
+    rows = page.locator("#inbox tbody tr")
+    assert rows.count() == 3
+    # Each judged message says what it was judged to be.
+    assert "Praise" in page.locator(f"#inbox-message-{praise.pk}").inner_text()
+
+    page.get_by_label("Intent").select_option(label="Praise")
+    page.get_by_role("button", name="Apply").click()
+    page.wait_for_url("**/social/?**intent=praise**")
+    assert rows.count() == 1
+    row = page.locator(f"#inbox-message-{praise.pk}")
+    assert "Feedback" in row.inner_text() and "great job fixing the email outage" in row.inner_text()
+    shot(page, "social_feedback_by_intent")
+
+    row.get_by_role("button", name="Open an incident").click()
+    praise.refresh_from_db()
+    page.wait_for_url(f"**/incidents/{praise.incident.number}/")
+    page.get_by_text(f"{praise.incident.number} opened from").wait_for()
+    assert praise.state == MessageState.NEW_INCIDENT and praise.incident.reporter == contact
+    shot(page, "social_feedback_made_incident")
+    assert page.console_errors == []

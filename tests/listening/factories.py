@@ -43,4 +43,5 @@ class HeardMessageFactory(factory.django.DjangoModelFactory):
     heard_at = factory.LazyFunction(timezone.now)
     sentiment_score = -0.8
     sentiment_label = "negative"
+    intent = "complaint"
     sentiment_model = "test"

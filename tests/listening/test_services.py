@@ -124,6 +124,24 @@ def test_sentiment_is_the_desks_model():
     assert labels == {"1": "negative", "2": "positive"}
 
 
+@pytest.mark.django_db
+def test_each_post_is_stored_with_its_intent():
+    account = SocialAccountFactory()
+    services.heard_store(
+        account=account,
+        heard=[
+            _heard(account, "1", "the vpn drops every ten minutes since the update"),
+            _heard(account, "2", "is the vpn maintenance tonight or tomorrow?"),
+            _heard(account, "3", "Acme IT fixed my laptop in ten minutes, thank you!"),
+            _heard(account, "4", "the new wireless in the canteen is brilliant"),
+            _heard(account, "5", "good morning everyone"),
+        ],
+        queries={},
+    )
+    intents = dict(HeardMessage.objects.values_list("external_id", "intent"))
+    assert intents == {"1": "complaint", "2": "question", "3": "thanks", "4": "praise", "5": "chatter"}
+
+
 # --- a heard post made an incident --------------------------------------------------------------
 
 

@@ -75,7 +75,10 @@ def test_the_same_number_of_queries_filtered(agent_client):
     HeardMessageFactory.create_batch(3)
     service = ServiceFactory(name="VPN")
     query = ListeningQueryFactory(service=service)
-    url = f"{URL}?service={service.pk}&query={query.pk}&sentiment=negative&channel=twitter&text=vpn&since=2026-01-01"
+    url = (
+        f"{URL}?service={service.pk}&query={query.pk}&sentiment=negative&intent=complaint"
+        "&channel=twitter&text=vpn&since=2026-01-01"
+    )
     # Filtering by a service and a query validates each (one query each) before the page.
     assert get_queries(agent_client, url) == 9
 
@@ -84,9 +87,9 @@ def test_filters(agent_client):
     vpn = ServiceFactory(name="VPN")
     mail = ServiceFactory(name="Email")
     vpn_query = ListeningQueryFactory(service=vpn)
-    a = HeardMessageFactory(query=vpn_query, text="The VPN is down", sentiment_label="negative")
+    a = HeardMessageFactory(query=vpn_query, text="The VPN is down", sentiment_label="negative", intent="complaint")
     b = HeardMessageFactory(
-        query=ListeningQueryFactory(service=mail), text="Outlook is great", sentiment_label="positive"
+        query=ListeningQueryFactory(service=mail), text="Outlook is great", sentiment_label="positive", intent="praise"
     )
     c = HeardMessageFactory(
         channel=Channel.FACEBOOK,
@@ -94,11 +97,14 @@ def test_filters(agent_client):
         service=None,
         text="Nice page",
         sentiment_label="neutral",
+        intent="chatter",
         posted_at=timezone.now() - timedelta(days=10),
     )
     assert shown(agent_client.get(URL, {"service": vpn.pk})) == [a.pk]
     assert shown(agent_client.get(URL, {"query": vpn_query.pk})) == [a.pk]
     assert shown(agent_client.get(URL, {"sentiment": "positive"})) == [b.pk]
+    assert shown(agent_client.get(URL, {"intent": "praise"})) == [b.pk]
+    assert shown(agent_client.get(URL, {"intent": "complaint"})) == [a.pk]
     assert shown(agent_client.get(URL, {"channel": "facebook"})) == [c.pk]
     assert shown(agent_client.get(URL, {"text": "outlook"})) == [b.pk]
     assert shown(agent_client.get(URL, {"text": b.author_handle})) == [b.pk]
@@ -107,7 +113,8 @@ def test_filters(agent_client):
     until = (timezone.localdate() - timedelta(days=5)).isoformat()
     assert shown(agent_client.get(URL, {"until": until})) == [c.pk]
     # A stale or hand-edited value is ignored, not an error.
-    assert len(shown(agent_client.get(URL, {"service": "999999", "sentiment": "furious", "since": "x"}))) == 3
+    stale = {"service": "999999", "sentiment": "furious", "intent": "gratitude", "since": "x"}
+    assert len(shown(agent_client.get(URL, stale))) == 3
 
 
 def test_made_incidents_and_not(agent_client, agent):

@@ -25,7 +25,7 @@ def heard(agent):
     down = HeardMessageFactory(query=query, text="VPN down again", posted_at=timezone.now() - timedelta(hours=1))
     praise = HeardMessageFactory(
         channel=Channel.FACEBOOK, query=None, service=None, author_handle="", text="Great page",
-        sentiment_label="positive", sentiment_score=0.9,
+        sentiment_label="positive", sentiment_score=0.9, intent="praise",
     )  # fmt: skip
     heard_message_convert(message=down, actor=agent)
     return {"vpn": vpn, "query": query, "down": down, "praise": praise}
@@ -55,6 +55,7 @@ def test_agents_list_heard_posts_newest_first(agent, heard):
         "query": "VPN",
         "sentiment": -0.8,
         "sentiment_label": "negative",
+        "intent": "complaint",
         "incident": heard["down"].incident.number,
     }
     assert rows[0]["incident"] is None and rows[0]["service"] is None
@@ -71,6 +72,8 @@ def test_filters(manager, heard):
     assert ids("service=abc") == [] and ids("service=²") == []
     assert ids("channel=facebook") == [heard["praise"].pk]
     assert ids("sentiment=positive") == [heard["praise"].pk]
+    assert ids("intent=praise") == [heard["praise"].pk]
+    assert ids("intent=complaint") == [heard["down"].pk]
     assert ids("q=vpn") == [heard["down"].pk]
     assert ids("incident=true") == [heard["down"].pk]
     assert ids("incident=false") == [heard["praise"].pk]
