@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 
 from django.db.models import Q
 
-from .models import SLA_RUNNING_STATUSES, Incident, SlaTarget
+from .models import SLA_RUNNING_STATUSES, Incident, IncidentStatus, SlaTarget
 
 _LOOK_UP = object()
 
@@ -122,7 +122,7 @@ class Clock:
 
     target: str  # "response" or "resolution"
     due: datetime | None
-    state: str  # "breached", "running", "paused", "met", or "none" (no target)
+    state: str  # "breached", "running", "paused", "met", "stopped" (cancelled: no target applies) or "none"
 
 
 def next_clock(incident: Incident, now: datetime) -> Clock:
@@ -137,6 +137,10 @@ def next_clock(incident: Incident, now: datetime) -> Clock:
     due = incident.response_due_at if target == "response" else incident.resolution_due_at
     if due is None:
         return Clock(target=target, due=None, state="none")
+    if incident.status == IncidentStatus.CANCELLED:
+        # Cancelled (or closed as not an incident): the clocks stopped without the target
+        # being met; reports count these apart.
+        return Clock(target=target, due=due, state="stopped")
     if incident.status not in SLA_RUNNING_STATUSES:
         return Clock(target=target, due=due, state="paused" if incident.is_open else "met")
     if incident.sla_paused_since is not None:

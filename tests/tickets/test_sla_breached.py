@@ -11,7 +11,7 @@ from django.utils import timezone
 from tickets import selectors, services, sla
 from tickets.models import OPEN_STATUSES, Incident
 from tickets.selectors import QueueFilters
-from tickets.templatetags.desk import queue_sla
+from tickets.templatetags.desk import queue_sla, response_state, sla_state
 
 from ..factories import IncidentFactory
 
@@ -112,3 +112,16 @@ def test_a_late_response_no_longer_counts_as_breached_once_given(agent, contact)
     assert not sla.is_breached(incident, timezone.now())
     assert incident.triage_rank == 1  # still new and nobody's: back among the untriaged
     assert incident.pk not in Incident.objects.filter(sla.breached_q(now=timezone.now())).values_list("pk", flat=True)
+
+
+def test_an_incident_closed_as_not_an_incident_neither_met_nor_missed_its_targets(agent, contact):
+    # Its clocks stopped: "Met" would count a thanks as work done on time.
+    now = timezone.now()
+    incident = IncidentFactory(reporter=contact, impact=2, urgency=2)
+    incident = services.incident_close_not_incident(
+        incident=incident, kind="thanks", reason="A thank-you.", actor=agent
+    )
+    assert sla.next_clock(incident, now).state == "stopped"
+    assert "Stopped" in queue_sla(incident, now) and "Met" not in queue_sla(incident, now)
+    assert "Stopped" in sla_state(incident, now) and "Stopped" in response_state(incident, now)
+    assert not sla.is_breached(incident, now + timedelta(days=30))

@@ -11,7 +11,7 @@ from django.utils.safestring import mark_safe
 
 from servicedesk.text import show_bidi, show_bidi_plain
 from tickets import sla
-from tickets.models import SLA_RUNNING_STATUSES, Incident
+from tickets.models import SLA_RUNNING_STATUSES, Incident, IncidentStatus
 
 register = template.Library()
 
@@ -81,13 +81,20 @@ def sla_state(incident: Incident, now: datetime) -> str:
     if incident.resolution_due_at is None:
         return mark_safe('<span class="text-body-secondary">No target</span>')
     if incident.status not in SLA_RUNNING_STATUSES:
-        if incident.status == "on_hold":
+        if incident.status == IncidentStatus.ON_HOLD:
             return mark_safe('<span class="badge text-bg-light border">Paused</span>')
+        if incident.status == IncidentStatus.CANCELLED:
+            return STOPPED_BADGE
         return mark_safe('<span class="badge text-bg-success">Met</span>')
     left = incident.resolution_due_at - now
     css = "text-bg-warning" if left <= timedelta(hours=1) else "text-bg-light border"
     return format_html('<span class="badge {}">Due in {}</span>', css, _duration(left))
 
+
+# A cancelled incident (or one closed as not an incident) neither met nor missed its target.
+STOPPED_BADGE = mark_safe(
+    '<span class="badge text-bg-light border" data-sla="stopped" title="Cancelled: no target applies.">Stopped</span>'
+)
 
 PENDING_BADGE = mark_safe(
     '<span class="badge text-bg-info" data-response="pending" title="The reply is written but has not reached'
@@ -115,6 +122,8 @@ def _response_clock(incident: Incident, now: datetime) -> str:
         return mark_safe('<span class="badge text-bg-success">Responded</span>')
     if incident.response_due_at is None:
         return ""
+    if incident.status == IncidentStatus.CANCELLED:
+        return STOPPED_BADGE
     if incident.sla_paused_since:
         return mark_safe('<span class="badge text-bg-light border">Response paused</span>')
     return format_html(
@@ -165,6 +174,8 @@ def queue_sla(incident: Incident, now: datetime) -> str:
         return mark_safe('<span class="badge text-bg-light border" data-sla="paused">Paused</span>')
     if clock.state == "met":
         return mark_safe('<span class="badge text-bg-success" data-sla="met">Met</span>')
+    if clock.state == "stopped":
+        return STOPPED_BADGE
     left = clock.due - now
     css = "text-bg-warning" if left <= timedelta(hours=1) else "text-bg-light border"
     return format_html(
