@@ -278,6 +278,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_connect_timeout": BROKER_CONNECT_TIMEOUT,
     "socket_timeout": BROKER_SOCKET_TIMEOUT,
 }
+if CELERY_BROKER_URL and CELERY_BROKER_URL.startswith("redis://"):
+    # kombu's Redis transport with a reconnection fix (servicedesk/broker.py).
+    CELERY_BROKER_TRANSPORT = "servicedesk.broker:Transport"
 CELERY_TIMEZONE = TIME_ZONE
 
 # Rate limits (the API's per token, page writes per person, token guessing per address) count
