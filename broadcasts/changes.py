@@ -10,6 +10,7 @@ from django.db import transaction
 from django.dispatch import Signal
 from django.utils import timezone
 
+from servicedesk.errors import state_conflict
 from tickets.access import is_agent
 from tickets.models import Incident, Problem, Service
 
@@ -71,7 +72,7 @@ def change_transition(*, change: Change, by: User, to_state: str) -> Change:
         change = Change.objects.select_for_update().get(pk=change.pk)
         if to_state not in CHANGE_TRANSITIONS.get(change.state, ()):
             labels = dict(ChangeState.choices)
-            raise ValidationError(
+            raise state_conflict(
                 {"state": f"A change cannot go from {labels[change.state]} to {labels.get(to_state, to_state)}."}
             )
         now = timezone.now()

@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.dispatch import Signal
 from django.utils import timezone
 
+from servicedesk.errors import state_conflict
 from tickets.models import Incident, Problem, Service
 
 from . import policy, tasks
@@ -140,7 +141,7 @@ def broadcast_update(
     with transaction.atomic():
         broadcast = Broadcast.objects.select_for_update().get(pk=broadcast.pk)
         if broadcast.state not in EDITABLE:
-            raise ValidationError(
+            raise state_conflict(
                 {"state": f"A broadcast {broadcast.get_state_display().lower()} cannot be edited; withdraw it first."}
             )
         new_kind = broadcast.kind if kind is None else kind
@@ -174,9 +175,7 @@ def broadcast_submit(*, broadcast: Broadcast, by: User) -> Broadcast:
     with transaction.atomic():
         broadcast = Broadcast.objects.select_for_update().get(pk=broadcast.pk)
         if broadcast.state not in EDITABLE:
-            raise ValidationError(
-                {"state": f"A broadcast {broadcast.get_state_display().lower()} cannot be submitted."}
-            )
+            raise state_conflict({"state": f"A broadcast {broadcast.get_state_display().lower()} cannot be submitted."})
         rules = policy.rules_for(kind=broadcast.kind, channels=broadcast.channels)
         policy.check_may_draft(user=by, rules=rules)
         policy.check_text(text=broadcast.text, rules=rules)
@@ -201,14 +200,14 @@ def broadcast_approve(*, broadcast: Broadcast, by: User, note: str = "") -> Broa
     with transaction.atomic():
         broadcast = Broadcast.objects.select_for_update().get(pk=broadcast.pk)
         if broadcast.state != BroadcastState.SUBMITTED:
-            raise ValidationError({"state": "Only a broadcast awaiting approval can be approved."})
+            raise state_conflict({"state": "Only a broadcast awaiting approval can be approved."})
         rules = policy.rules_for(kind=broadcast.kind, channels=broadcast.channels)
         policy.check_may_approve(user=by, broadcast=broadcast, rules=rules)
         # The policy may have changed since it was submitted: the words are checked again.
         policy.check_text(text=broadcast.text, rules=rules)
         round_ = _round(broadcast)
         if Approval.objects.filter(broadcast=broadcast, round=round_, user=by).exists():
-            raise ValidationError({"state": "You have approved this broadcast already."})
+            raise state_conflict({"state": "You have approved this broadcast already."})
         now = timezone.now()
         Approval.objects.create(
             broadcast=broadcast, round=round_, user=by, decision=Decision.APPROVE, note=note[:1000], created_at=now
@@ -238,7 +237,7 @@ def broadcast_reject(*, broadcast: Broadcast, by: User, reason: str) -> Broadcas
     with transaction.atomic():
         broadcast = Broadcast.objects.select_for_update().get(pk=broadcast.pk)
         if broadcast.state != BroadcastState.SUBMITTED:
-            raise ValidationError({"state": "Only a broadcast awaiting approval can be rejected."})
+            raise state_conflict({"state": "Only a broadcast awaiting approval can be rejected."})
         rules = policy.rules_for(kind=broadcast.kind, channels=broadcast.channels)
         # Who may approve may reject; the author's own "no" is a withdrawal.
         policy.check_may_approve(user=by, broadcast=broadcast, rules=rules)
@@ -264,9 +263,7 @@ def broadcast_withdraw(*, broadcast: Broadcast, by: User, reason: str = "") -> B
     with transaction.atomic():
         broadcast = Broadcast.objects.select_for_update().get(pk=broadcast.pk)
         if broadcast.state in (BroadcastState.PUBLISHED, BroadcastState.WITHDRAWN):
-            raise ValidationError(
-                {"state": f"A broadcast {broadcast.get_state_display().lower()} cannot be withdrawn."}
-            )
+            raise state_conflict({"state": f"A broadcast {broadcast.get_state_display().lower()} cannot be withdrawn."})
         rules = policy.rules_for(kind=broadcast.kind, channels=broadcast.channels)
         if broadcast.created_by_id != by.pk:
             policy.check_may_approve(user=by, broadcast=broadcast, rules=rules)

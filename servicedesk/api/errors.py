@@ -8,7 +8,8 @@ Every 4xx is JSON of the same shape::
 
 `message` is for people, `code` for programs, `errors` maps each field (dotted for nested
 input, `non_field_errors` otherwise) to its messages. Services raise Django's
-`ValidationError` with a field → messages dict; it becomes a 400 here.
+`ValidationError` with a field → messages dict; it becomes a 400 here, or a 409 with the code
+`conflict` when every message is a refusal by the object's state (`servicedesk.errors`).
 """
 
 import math
@@ -22,6 +23,9 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import set_rollback
 
+from ..errors import is_state_conflict
+from .exceptions import StateConflict
+
 
 class ErrorSerializer(serializers.Serializer):
     """The body of every error response (documents the format in the schema)."""
@@ -30,7 +34,7 @@ class ErrorSerializer(serializers.Serializer):
     code = serializers.CharField(
         help_text="What went wrong, for programs: invalid, parse_error, not_authenticated, "
         "authentication_failed, permission_denied, not_found, method_not_allowed, not_acceptable, "
-        "precondition_failed, request_too_large, unsupported_media_type, throttled."
+        "conflict, precondition_failed, request_too_large, unsupported_media_type, throttled."
     )
     errors = serializers.DictField(
         child=serializers.ListField(child=serializers.CharField()),
@@ -40,7 +44,9 @@ class ErrorSerializer(serializers.Serializer):
 
 def api_exception_handler(exc: Exception, context: dict) -> Response | None:
     """REST framework's EXCEPTION_HANDLER: every known error becomes one JSON shape."""
-    if isinstance(exc, DjangoValidationError):
+    if isinstance(exc, DjangoValidationError) and is_state_conflict(exc):
+        exc = StateConflict(_django_errors(exc))
+    elif isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(_django_errors(exc))
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound(*exc.args)

@@ -6,6 +6,14 @@ so that the parser can raise them without an import cycle."""
 from rest_framework import exceptions
 
 
+class StateConflict(exceptions.APIException):
+    """The request is well formed; the object's current state refuses it (servicedesk.errors)."""
+
+    status_code = 409
+    default_detail = "The object's current state refuses this: fetch it again."
+    default_code = "conflict"
+
+
 class PreconditionFailed(exceptions.APIException):
     status_code = 412
     default_detail = "The resource changed since you read it: fetch it again and retry with its new ETag."

@@ -19,6 +19,8 @@ ERRORS = {
     "403": "Your role may not do this.",
     "404": "No such object, or not one you may see.",
     "406": "The API answers in JSON only (`Accept: application/json`).",
+    "409": "The object's current state refuses this (an incident that is closed cannot be reopened as new): "
+    "fetch it again; `errors` says what stood in the way.",
     "412": "`If-Match` names an older version: fetch the object again and retry with its ETag.",
     "413": "The request body is larger than the API accepts.",
     "415": "Send the request body as `application/json`.",
@@ -43,6 +45,8 @@ class ServiceDeskAutoSchema(AutoSchema):
             codes.append("400")  # a filter, ordering, page size or cursor (or query parameter) it cannot use
         if "{" in self.path:
             codes.append("404")
+        if self.method in ("POST", "PATCH") and "{" in self.path:
+            codes.append("409")  # an action on an object its state refuses (servicedesk.errors)
         if self.method == "PATCH" and getattr(self.view, "etag_precondition", False):
             codes.append("412")
         return sorted(set(codes))

@@ -6,6 +6,8 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from servicedesk.errors import state_conflict
+
 from ..events import Actor
 from ..models import INCIDENT_TRANSITIONS, Incident, IncidentStatus
 from .common import _require_agent
@@ -55,14 +57,13 @@ def incidents_bulk_transition(
         raise ValidationError({"status": f"“{to_status}” is not an incident status."})
     stuck = [i for i in incidents if to_status not in INCIDENT_TRANSITIONS[i.status]]
     if stuck:
-        raise ValidationError(
+        raise state_conflict(
             {
                 "status": [
                     f"{i.number} cannot go from {IncidentStatus(i.status).label} to {IncidentStatus(to_status).label}."
                     for i in stuck
                 ]
-            },
-            code="illegal_transition",
+            }
         )
     with transaction.atomic():
         moved = []

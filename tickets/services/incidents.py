@@ -8,6 +8,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from servicedesk.errors import state_conflict
+
 from .. import sla
 from ..access import is_agent
 from ..events import (
@@ -121,12 +123,11 @@ def incident_transition(
         if to_status not in IncidentStatus.values:
             raise ValidationError({"status": f"“{to_status}” is not an incident status."})
         if to_status not in INCIDENT_TRANSITIONS[old_status]:
-            raise ValidationError(
+            raise state_conflict(
                 {
                     "status": f"An incident cannot go from {IncidentStatus(old_status).label} "
                     f"to {IncidentStatus(to_status).label}."
-                },
-                code="illegal_transition",
+                }
             )
         if to_status == IncidentStatus.ON_HOLD and not hold_reason:
             raise ValidationError({"hold_reason": "Putting an incident on hold needs a reason."})
@@ -204,12 +205,11 @@ def incident_close_not_incident(*, incident: Incident, kind: str, reason: str, a
     with transaction.atomic():
         incident = _locked_incident(incident)
         if not incident.is_open:
-            raise ValidationError(
+            raise state_conflict(
                 {
                     "status": f"{incident.number} is {incident.get_status_display().lower()}: only an open incident "
                     "can be closed as not an incident."
-                },
-                code="illegal_transition",
+                }
             )
         now = timezone.now()
         old_status = incident.status

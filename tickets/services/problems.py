@@ -8,6 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from servicedesk.errors import state_conflict
+
 from ..events import (
     Actor,
     created_event,
@@ -123,12 +125,11 @@ def problem_transition(
         if to_status not in ProblemStatus.values:
             raise ValidationError({"status": f"“{to_status}” is not a problem status."})
         if to_status not in PROBLEM_TRANSITIONS[old_status]:
-            raise ValidationError(
+            raise state_conflict(
                 {
                     "status": f"A problem cannot go from {ProblemStatus(old_status).label} "
                     f"to {ProblemStatus(to_status).label}."
-                },
-                code="illegal_transition",
+                }
             )
         texts = {}
         if root_cause is not None and _clean_text(root_cause) != problem.root_cause:

@@ -8,6 +8,7 @@ from rest_framework import exceptions
 
 from servicedesk.api.errors import api_exception_handler, error_body
 from servicedesk.api.exceptions import PreconditionFailed
+from servicedesk.errors import state_conflict
 
 
 def handled(exc: Exception):
@@ -22,6 +23,25 @@ def test_a_services_validation_error_is_a_400_per_field():
         "code": "invalid",
         "errors": {"status": ["An incident cannot go from Closed to New."], "non_field_errors": ["And more."]},
     }
+
+
+def test_a_refusal_by_an_objects_state_is_a_409():
+    response = handled(state_conflict({"status": ["INC0000001 cannot go from Closed to New.", "INC0000002 too."]}))
+    assert response.status_code == 409
+    assert response.data == {
+        "message": "INC0000001 cannot go from Closed to New.",
+        "code": "conflict",
+        "errors": {"status": ["INC0000001 cannot go from Closed to New.", "INC0000002 too."]},
+    }
+
+
+def test_a_state_conflict_beside_a_bad_field_is_still_a_400():
+    # The request must be mended first: one message that is not about the state makes it a 400.
+    conflict = state_conflict({"status": "A problem cannot go from Closed to New."})
+    mixed = ValidationError({**conflict.error_dict, "resolution": ["Resolving needs a resolution note."]})
+    response = handled(mixed)
+    assert (response.status_code, response.data["code"]) == (400, "invalid")
+    assert set(response.data["errors"]) == {"status", "resolution"}
 
 
 def test_one_message_is_the_message():

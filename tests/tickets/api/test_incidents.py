@@ -100,13 +100,14 @@ def test_patching_the_status_goes_through_the_lifecycle_sla_and_audit(as_agent, 
     )
 
 
-def test_an_illegal_transition_is_a_400_that_says_why(as_agent, contact):
+def test_an_illegal_transition_is_a_409_that_says_why(as_agent, contact):
+    # The request is well formed: the incident's state refuses it, and says so.
     incident = IncidentFactory(reporter=contact)
     response = as_agent.patch(f"/api/v1/incidents/{incident.number}/", {"status": "closed"}, format="json")
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert response.json() == {
         "message": "An incident cannot go from New to Closed.",
-        "code": "invalid",
+        "code": "conflict",
         "errors": {"status": ["An incident cannot go from New to Closed."]},
     }
 
@@ -124,7 +125,7 @@ def test_a_patch_is_all_or_nothing(as_agent, contact):
     response = as_agent.patch(
         f"/api/v1/incidents/{incident.number}/", {"title": "After", "urgency": 1, "status": "closed"}, format="json"
     )
-    assert response.status_code == 400
+    assert response.status_code == 409  # refused by the state, after the title and urgency were written: all undone
     incident.refresh_from_db()
     assert (incident.title, incident.urgency, incident.status) == ("Before", 3, IncidentStatus.NEW)
     assert Event.objects.count() == events_before
