@@ -3,6 +3,7 @@ with the same filters as the rollup rows the figure summed."""
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import partial
 
 from django import forms
 from django.contrib.auth.decorators import login_required
@@ -17,8 +18,8 @@ from ..negativity import is_negative, negative_q
 from ..rollups.buckets import day_start, local_day
 from .access import figures_agent_scope
 from .forms import WindowForm
+from .paging import PAGE_SIZE, behind_page
 
-PAGE_SIZE = 50
 # Rollup dimension → the score's path to it (through its incident; none without one).
 SCORE_DIMENSIONS = {
     "service": "incident__service_id",
@@ -78,20 +79,14 @@ class MessageFilterForm(WindowForm):
 def messages(request: HttpRequest) -> HttpResponse:
     form = MessageFilterForm(request.GET, agent_scope=figures_agent_scope(request.user))
     criteria = form.criteria()
-    try:
-        before = int(request.GET.get("before", ""))
-    except ValueError:
-        before = None
-    page = scored_messages(criteria=criteria, before=before, size=PAGE_SIZE + 1)
-    query = request.GET.copy()
-    query.pop("before", None)
+    page = behind_page(request, partial(scored_messages, criteria=criteria))
     return render(
         request,
         "dashboards/messages.html",
         {
             "criteria": criteria,
-            "scores": [(score, is_negative(score.label)) for score in page[:PAGE_SIZE]],
-            "next_before": page[PAGE_SIZE - 1].pk if len(page) > PAGE_SIZE else None,
-            "query": query.urlencode(),
+            "scores": [(score, is_negative(score.label)) for score in page.rows],
+            "next_before": page.next_before,
+            "query": page.query,
         },
     )

@@ -5,6 +5,7 @@ previous one, read from the survey rollups; and the ratings behind each number
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import partial
 
 from django import forms
 from django.contrib.auth.decorators import login_required
@@ -21,8 +22,7 @@ from .access import figures_agent_scope
 from .charts import Measure
 from .figures import Series, Window, _ratio
 from .forms import WindowForm
-
-PAGE_SIZE = 50
+from .paging import PAGE_SIZE, behind_page
 
 
 @dataclass
@@ -139,21 +139,15 @@ FIGURE_TITLES = {"sent": "Surveys asked", "answered": "Surveys answered", "good"
 def ratings(request: HttpRequest) -> HttpResponse:
     form = RatingFilterForm(request.GET, agent_scope=figures_agent_scope(request.user))
     criteria = form.criteria()
-    try:
-        before = int(request.GET.get("before", ""))
-    except ValueError:
-        before = None
-    page = surveys_behind(criteria=criteria, before=before, size=PAGE_SIZE + 1)
-    query = request.GET.copy()
-    query.pop("before", None)
+    page = behind_page(request, partial(surveys_behind, criteria=criteria))
     return render(
         request,
         "dashboards/ratings.html",
         {
             "criteria": criteria,
             "title": FIGURE_TITLES[criteria.figure],
-            "surveys": page[:PAGE_SIZE],
-            "next_before": page[PAGE_SIZE - 1].pk if len(page) > PAGE_SIZE else None,
-            "query": query.urlencode(),
+            "surveys": page.rows,
+            "next_before": page.next_before,
+            "query": page.query,
         },
     )
