@@ -5,7 +5,6 @@ writes one outbox row per person to tell; `notification_send` sends one row from
 outside any transaction, after claiming it with a lease so two workers never send it at once.
 """
 
-import logging
 from collections.abc import Iterable
 from datetime import timedelta
 from smtplib import SMTPException
@@ -18,8 +17,8 @@ from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from kombu.exceptions import OperationalError
 
+from servicedesk.celery import delay_each_or_leave_to_sweep
 from tickets.access import is_agent
 from tickets.models import Comment, Event, EventKind, Incident, IncidentStatus, Visibility
 
@@ -32,8 +31,6 @@ from .models import (
     NotificationState,
 )
 from .tasks import send_notification
-
-logger = logging.getLogger(__name__)
 
 # Audit events this recent are the change being committed now; older ones were seen before.
 RECENT = timedelta(minutes=2)
@@ -255,8 +252,4 @@ def _record(wanted: list[Notification | None]) -> list[Notification]:
 
 
 def _enqueue(ids: list[int]) -> None:
-    for notification_id in ids:
-        try:
-            send_notification.delay(notification_id)
-        except OperationalError:  # the broker is down: the sweep sends it later
-            logger.warning("Could not enqueue notification %s; the sweep will.", notification_id, exc_info=True)
+    delay_each_or_leave_to_sweep(send_notification, ids, what="notification")

@@ -16,12 +16,12 @@ objects, insert events, insert deliveries. With no subscription for that event t
 costs one small query and writes nothing.
 """
 
-import logging
 from collections.abc import Callable, Iterable
 
 from django.db import transaction
 from django.utils import timezone
-from kombu.exceptions import OperationalError
+
+from servicedesk.celery import delay_each_or_leave_to_sweep
 
 from . import payloads
 from .models import WebhookDelivery, WebhookEvent, WebhookEventType, WebhookSubscription
@@ -34,8 +34,6 @@ SNAPSHOTS: dict[str, Callable[[Iterable[int]], list[dict]]] = {
     WebhookEventType.PROBLEM_UPDATED: payloads.problem_payloads,
     WebhookEventType.ALERT_RAISED: payloads.alert_payloads,
 }
-
-logger = logging.getLogger(__name__)
 
 
 def record_events(*, event_type: str, pks: Iterable[int]) -> list[WebhookEvent]:
@@ -68,11 +66,7 @@ def record_events(*, event_type: str, pks: Iterable[int]) -> list[WebhookEvent]:
 
 
 def _enqueue(delivery_ids: list[int]) -> None:
-    for delivery_id in delivery_ids:
-        try:
-            deliver_webhook.delay(delivery_id)
-        except OperationalError:  # the broker is down: the sweep sends it later
-            logger.warning("Could not enqueue webhook delivery %s; the sweep will.", delivery_id, exc_info=True)
+    delay_each_or_leave_to_sweep(deliver_webhook, delivery_ids, what="webhook delivery")
 
 
 def redact_payloads(*, incident_number: str = "", comment_id: int | None = None, replacement: str) -> int:
