@@ -629,5 +629,7 @@ class SavedView(models.Model):
         return self.name
 
 
-# Saved replies live in their own module (this one is long enough); Django finds them here.
+# Saved replies and deflections live in their own modules (this one is long enough); Django
+# finds them here.
+from .deflection_models import Deflection, DeflectionChannel, DeflectionKind  # noqa: E402, F401
 from .macro_models import Macro, MacroStatus  # noqa: E402, F401

@@ -24,6 +24,7 @@ One module per domain; a newcomer guesses the file from the noun:
 - `periodic`: the SLA sweep and auto-close
 - `attachments`: files attached to incidents and replies, and platforms' media as links
 - `saved_views`: agents' saved views of the queue
+- `deflections`: self-service that solved it (a known error, an outage), once per form
 - `common`: what they share (the actor type, UNSET, numbering, the priority matrix, locks)
 
 Callers import from `tickets.services`; the names below are the public surface.
@@ -47,6 +48,7 @@ from .comments import comment_create, incident_reply_delivered
 from .common import UNSET, fitted_text, priority_for, reserve_numbers
 from .composites import incident_change, problem_change
 from .contacts import contact_create, contact_for_user, contact_merge
+from .deflections import deflection_record
 from .incidents import (
     INCIDENT_EDITABLE_FIELDS,
     incident_assign,
@@ -122,6 +124,7 @@ __all__ = [
     "contact_create",
     "contact_for_user",
     "contact_merge",
+    "deflection_record",
     "fitted_text",
     "incident_assign",
     "incident_change",
