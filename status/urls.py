@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import self_service_views, views
 
 app_name = "status"
 
@@ -15,4 +15,7 @@ urlpatterns = [
     path("confirm/<str:token>/", views.confirm, name="confirm"),
     path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
     path("known-errors/<str:number>/", views.known_error_public, name="known_error_public"),
+    # The self-service panel of the forms that raise an incident (signed in: portal and console).
+    path("self-service/suggestions/", self_service_views.self_service_suggest, name="self_service_suggest"),
+    path("self-service/solved/", self_service_views.self_service_solved, name="self_service_solved"),
 ]

@@ -97,6 +97,7 @@ def _rescore(
         "incident__title",
         "incident__status",
         "incident__not_incident",  # the status badge says "Not an incident"
+        "incident__service_id",  # self-service: an outage of the service of the most alike open incidents
         "incident__created_at",
         "incident__resolved_at",
         "incident__problem__number",
