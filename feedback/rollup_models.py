@@ -155,6 +155,26 @@ class SurveyRollup(RollupDimensions):
 SURVEY_COUNTERS = ["sent", "answered", "good"]
 
 
+class DeflectionRollup(RollupDimensions):
+    """Deflections (self-service that solved it, raising nothing), by the desk's day they were
+    made; service is what solved it's (the known error's or the outage's), channel the one
+    whose incidents they are counted against (the portal's: web); no group, no agent. The
+    deflection rate is deflections ÷ (deflections + incidents the same channel opened)."""
+
+    deflections = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["grain", "period", *DIMENSIONS], name="deflection_rollup_key"),
+        ]
+
+    def __str__(self):
+        return f"deflections {self.grain} {self.period}"
+
+
+DEFLECTION_COUNTERS = ["deflections"]
+
+
 class RollupCursor(models.Model):
     """How far a source has been rolled up (its high-water mark). The refresh locks the row
     (SELECT … FOR UPDATE), so two workers never recount at once."""

@@ -80,6 +80,14 @@ class SentimentFiguresSerializer(serializers.Serializer):
     average_sentiment = serializers.FloatField(allow_null=True, help_text="-1 … 1")
 
 
+class SelfServiceFiguresSerializer(serializers.Serializer):
+    deflections = serializers.IntegerField(help_text="Suggestions that solved it: nothing was raised.")
+    portal_incidents = serializers.IntegerField(help_text="Incidents raised on the portal (channel web).")
+    deflection_rate = serializers.FloatField(
+        allow_null=True, help_text="deflections ÷ (deflections + portal_incidents), 0 … 1; null when both are 0."
+    )
+
+
 def _period(figures_serializer):
     class PeriodSerializer(serializers.Serializer):
         start = serializers.DateField()
@@ -121,3 +129,4 @@ def metrics_serializer(figures_serializer, name: str):
 
 ServiceMetricsSerializer = metrics_serializer(ServiceFiguresSerializer, "ServiceMetricsSerializer")
 SentimentMetricsSerializer = metrics_serializer(SentimentFiguresSerializer, "SentimentMetricsSerializer")
+SelfServiceMetricsSerializer = metrics_serializer(SelfServiceFiguresSerializer, "SelfServiceMetricsSerializer")

@@ -2,7 +2,9 @@
 (managers every figure, agents their own, customers none)."""
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from drf_spectacular.utils import extend_schema
+from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -12,7 +14,8 @@ from tickets.api.permissions import IsAgent
 from ..dashboards import figures as fig
 from ..dashboards.access import figures_agent_scope
 from ..dashboards.forms import WindowForm
-from ..dashboards.links import incidents_url, messages_url
+from ..dashboards.links import LINK_BUILDERS
+from ..dashboards.self_service import SelfServiceFigures, self_service_series
 from ..dashboards.views import dimension_names
 from . import serializers as s
 
@@ -33,6 +36,14 @@ def service_figures(figures: fig.ServiceFigures) -> dict:
     }
 
 
+def self_service_figures(figures: SelfServiceFigures) -> dict:
+    return {
+        "deflections": figures.deflections,
+        "portal_incidents": figures.raised,
+        "deflection_rate": figures.rate,
+    }
+
+
 def sentiment_figures(figures: fig.SentimentFigures) -> dict:
     return {
         "messages": figures.messages,
@@ -49,6 +60,7 @@ class MetricsView(ServiceDeskAPIView):
     breakdown = None
     shape = None
     link_kind = ""
+    link_figure = ""  # the figure each period's link lists
 
     def answer(self, request: Request) -> Response:
         query = s.MetricsQuerySerializer(data=request.query_params)
@@ -56,12 +68,11 @@ class MetricsView(ServiceDeskAPIView):
         agent_scope = figures_agent_scope(request.user)
         form = WindowForm(request.query_params, agent_scope=agent_scope)
         window = form.window()
-        series = type(self).series(window)
+        series = self.read(window, agent_scope=agent_scope, by=query.validated_data.get("by"))
         shape = type(self).shape
 
         def periods(starts, figures):
-            build = incidents_url if self.link_kind == "incidents" else messages_url
-            figure = "opened" if self.link_kind == "incidents" else "messages"
+            build, figure = LINK_BUILDERS[self.link_kind], self.link_figure
             return [
                 {
                     "start": start,
@@ -97,6 +108,9 @@ class MetricsView(ServiceDeskAPIView):
             ]
         return Response(data)
 
+    def read(self, window, *, agent_scope: int | None, by: str | None) -> fig.Series:
+        return type(self).series(window)
+
 
 WINDOW_HELP = (
     "Days, weeks (from Monday) or months in the desk's time zone, ending with the one holding `until`, and as "
@@ -112,6 +126,7 @@ class ServiceMetricsView(MetricsView):
     breakdown = staticmethod(fig.service_breakdown)
     shape = staticmethod(service_figures)
     link_kind = "incidents"
+    link_figure = "opened"
 
     @extend_schema(
         summary="Service figures per period",
@@ -130,12 +145,46 @@ class SentimentMetricsView(MetricsView):
     breakdown = staticmethod(fig.sentiment_breakdown)
     shape = staticmethod(sentiment_figures)
     link_kind = "messages"
+    link_figure = "messages"
 
     @extend_schema(
         summary="Sentiment figures per period",
         description=WINDOW_HELP,
         parameters=[s.MetricsQuerySerializer],
         responses=s.SentimentMetricsSerializer,
+    )
+    def get(self, request: Request) -> Response:
+        return self.answer(request)
+
+
+class SelfServiceMetricsView(MetricsView):
+    """Self-service: deflections (a published known error or outage solved it, nothing was
+    raised), the incidents raised on the portal, and the deflection rate. Managers only."""
+
+    series = staticmethod(self_service_series)
+    shape = staticmethod(self_service_figures)
+    link_kind = "deflections"
+    link_figure = "deflections"
+
+    def read(self, window, *, agent_scope: int | None, by: str | None) -> fig.Series:
+        if agent_scope is not None:
+            raise PermissionDenied("Self-service figures are for managers.")
+        if by:
+            raise ValidationError({"by": ["Self-service figures have no breakdown."]})
+        series = self_service_series(window)
+        if series is None:
+            raise ValidationError(
+                {"filters": ["Deflections have no group or agent, and come from the portal (channel web) only."]}
+            )
+        return series
+
+    @extend_schema(
+        summary="Self-service figures per period",
+        description=WINDOW_HELP.replace("agents the figures of their own incidents; ", "agents 403; ")
+        + " `deflection_rate` is deflections ÷ (deflections + incidents raised on the portal); filters: `service`, "
+        "and `channel` only `web` (a `group`, an `agent` or another channel is a 400); no `by`.",
+        parameters=[s.MetricsQuerySerializer],
+        responses=s.SelfServiceMetricsSerializer,
     )
     def get(self, request: Request) -> Response:
         return self.answer(request)

@@ -7,6 +7,8 @@ from urllib.parse import urlencode
 
 from django.urls import reverse
 
+from tickets.deflection_models import INCIDENT_CHANNEL_OF, DeflectionChannel
+
 from .figures import Window
 
 # Which incidents a service figure counts: the queue filter on the day the rollup keys it by.
@@ -21,6 +23,8 @@ INCIDENT_DAY_FILTERS = {
     "resolution_time": "resolved",
     "not_incidents": "opened",
 }
+# The incidents the portal raises (the deflection rate's other side) come on this channel.
+PORTAL_CHANNEL = INCIDENT_CHANNEL_OF[DeflectionChannel.PORTAL]
 SLA_FILTERS = {"response_breached": "response_breached", "resolution_breached": "resolution_breached"}
 
 
@@ -77,8 +81,23 @@ def ratings_url(*, figure: str, start: date, end: date, filters: dict) -> str:
     return f"{_path('dashboards:ratings')}?{urlencode(params)}"
 
 
+def deflections_url(*, figure: str, start: date, end: date, filters: dict) -> str:
+    """The deflections a self-service figure of [start, end) counts (by the service that solved
+    them), or for `portal_opened` the incidents the portal opened."""
+    if figure == "portal_opened":
+        return incidents_url(figure="opened", start=start, end=end, filters=filters | {"channel": PORTAL_CHANNEL})
+    params = {"since": start.isoformat(), "until": (end - timedelta(days=1)).isoformat()}
+    params |= _dimension_params({"service": filters["service"]} if "service" in filters else {})
+    return f"{_path('dashboards:deflections')}?{urlencode(params)}"
+
+
 # A figure's kind → where its numbers lead.
-LINK_BUILDERS = {"incidents": incidents_url, "messages": messages_url, "ratings": ratings_url}
+LINK_BUILDERS = {
+    "incidents": incidents_url,
+    "messages": messages_url,
+    "ratings": ratings_url,
+    "deflections": deflections_url,
+}
 
 
 def period_links(window: Window, start: date, *, kind: str, figures: list[str], extra: dict | None = None) -> dict:

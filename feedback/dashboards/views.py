@@ -22,6 +22,7 @@ from .charts import Chart, Measure, chart, period_label, shown
 from .forms import BY_CHOICES, WindowForm
 from .links import LINK_BUILDERS
 from .ratings import RATING_CHARTS, RATING_TOTALS, survey_series
+from .self_service import SELF_SERVICE_CHARTS, SELF_SERVICE_TOTALS, self_service_series
 
 # Cached figures live at most this long (a refresh moves the watermark every minute anyway).
 FIGURES_CACHE_SECONDS = 600
@@ -196,6 +197,13 @@ def figures_of(*, dashboard: str, window, by: str) -> tuple[list[Chart], list[di
             for key, title, kind, measures in RATING_CHARTS
         ] + charts
         totals = _totals(surveys, RATING_TOTALS, "ratings", window) + totals
+    if dashboard == "service" and (self_service := self_service_series(window)) is not None:
+        # Deflections beside the portal's incidents: two more queries (feedback/dashboards/self_service.py).
+        charts += [
+            chart(key=key, title=title, kind=kind, series=self_service, measures=measures, links="deflections")
+            for key, title, kind, measures in SELF_SERVICE_CHARTS
+        ]
+        totals += _totals(self_service, SELF_SERVICE_TOTALS, "deflections", window)
     return charts, totals, rows
 
 

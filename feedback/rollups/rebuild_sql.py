@@ -4,7 +4,7 @@
 the database does it in minutes.
 
 Every statement computes what `refresh.fact_of`, `incident_days_recount`,
-`message_days_recount` and `_recount_longer_periods` compute, in SQL: the desk's days by
+`message_days_recount` and `recount_longer_periods` compute, in SQL: the desk's days by
 `AT TIME ZONE`, the duration bins by `width_bucket` over the same bounds (it returns how many
 bounds are at most the value, as `bisect_right` does), the negative condition through the
 ORM (`negativity.negative_q`, compiled here). tests/feedback/rollups compare both paths with a

@@ -23,7 +23,6 @@ from tickets.models import Incident, IncidentStatus
 from ..models import SentimentScore
 from ..negativity import negative_q
 from ..rollup_models import (
-    ALL_AGENTS,
     INCIDENT_COUNTERS,
     MESSAGE_COUNTERS,
     RESOLUTION_BIN_FIELDS,
@@ -32,7 +31,6 @@ from ..rollup_models import (
     IncidentFact,
     IncidentRollup,
     MessageRollup,
-    RollupCursor,
     SurveyRollup,
 )
 from ..surveys.models import GOOD_RATINGS, Survey, SurveyState
@@ -40,13 +38,14 @@ from .buckets import (
     DURATION_BINS,
     GRAIN_DAY,
     GRAIN_MONTH,
-    GRAIN_WEEK,
     day_start,
     duration_bin,
     local_day,
     next_period,
     period_start,
 )
+from .deflections import DEFLECTIONS, deflection_rollups_refresh, deflections_rebuild
+from .periods import DIMENSION_FIELDS, locked_cursor, recount_longer_periods, replace_periods, with_all_agents
 from .rebuild_sql import rebuild_in_sql
 
 INCIDENTS = "incidents"
@@ -73,7 +72,6 @@ FACT_FIELDS = (
 )
 # What each kind of counter reads of a fact: when that part changes, its old and new days
 # are recounted (a resolution today does not recount the day the incident was opened).
-DIMENSION_FIELDS = ("service_id", "channel", "group_id", "agent_id")
 COUNTED_PARTS = {
     "opened_on": (*DIMENSION_FIELDS, "not_incident"),
     "exited_on": DIMENSION_FIELDS,
@@ -163,11 +161,6 @@ def _dimensions_changed(old: IncidentFact | None, new: IncidentFact) -> bool:
     return old is not None and any(getattr(old, f) != getattr(new, f) for f in ("service_id", "group_id", "agent_id"))
 
 
-def _locked_cursor(source: str) -> RollupCursor:
-    RollupCursor.objects.get_or_create(source=source)
-    return RollupCursor.objects.select_for_update().get(source=source)
-
-
 def _after(queryset, time_field: str, position: tuple[datetime, int] | None):
     if position is None:
         return queryset
@@ -210,7 +203,7 @@ def incident_rollups_refresh(*, batch_size: int = BATCH, result: RefreshResult |
     position = None
     while True:
         with transaction.atomic():
-            cursor = _locked_cursor(INCIDENTS)
+            cursor = locked_cursor(INCIDENTS)
             incidents = Incident.objects.order_by("updated_at", "id")
             if cursor.high_water is not None:
                 incidents = incidents.filter(updated_at__gte=cursor.high_water - ROLLUP_OVERLAP)
@@ -241,7 +234,7 @@ def message_rollups_refresh(*, batch_size: int = 10 * BATCH, result: RefreshResu
     position = None
     while True:
         with transaction.atomic():
-            cursor = _locked_cursor(MESSAGES)
+            cursor = locked_cursor(MESSAGES)
             scores = SentimentScore.objects.order_by("scored_at", "id")
             if cursor.high_water is not None:
                 scores = scores.filter(scored_at__gte=cursor.high_water - ROLLUP_OVERLAP)
@@ -266,7 +259,7 @@ def survey_rollups_refresh(*, result: RefreshResult | None = None) -> RefreshRes
     answer changes the day the survey was asked). A few hundred a day: one batch."""
     result = result or RefreshResult()
     with transaction.atomic():
-        cursor = _locked_cursor(SURVEYS)
+        cursor = locked_cursor(SURVEYS)
         now = timezone.now()
         surveys = Survey.objects.filter(state=SurveyState.SENT)
         if cursor.high_water is not None:
@@ -281,10 +274,12 @@ def survey_rollups_refresh(*, result: RefreshResult | None = None) -> RefreshRes
 
 
 def rollups_refresh() -> RefreshResult:
-    """The periodic job: incidents, then scores, then surveys."""
+    """The periodic job: incidents, then scores, then surveys, then deflections."""
     result = incident_rollups_refresh()
     result = message_rollups_refresh(result=result)
-    return survey_rollups_refresh(result=result)
+    result = survey_rollups_refresh(result=result)
+    result.days_recounted |= deflection_rollups_refresh()
+    return result
 
 
 def _survey_days_of_incidents(incident_ids: set[int]) -> set[date]:
@@ -350,8 +345,8 @@ def incident_days_recount(*, days: Iterable[date]) -> None:
             target = rows.setdefault(key, dict.fromkeys(INCIDENT_COUNTERS, 0))
             for name, value in row.items():
                 target[name] += value
-    _replace_periods(IncidentRollup, GRAIN_DAY, days, _with_all_agents(rows))
-    _recount_longer_periods(IncidentRollup, INCIDENT_COUNTERS, days)
+    replace_periods(IncidentRollup, GRAIN_DAY, days, with_all_agents(rows))
+    recount_longer_periods(IncidentRollup, INCIDENT_COUNTERS, days)
 
 
 def message_days_recount(*, days: Iterable[date]) -> None:
@@ -376,8 +371,8 @@ def message_days_recount(*, days: Iterable[date]) -> None:
             rows[(day, row["service"], row["channel"], row["group"], row["agent"])] = {
                 name: row[name] for name in MESSAGE_COUNTERS
             }
-    _replace_periods(MessageRollup, GRAIN_DAY, days, _with_all_agents(rows))
-    _recount_longer_periods(MessageRollup, MESSAGE_COUNTERS, days)
+    replace_periods(MessageRollup, GRAIN_DAY, days, with_all_agents(rows))
+    recount_longer_periods(MessageRollup, MESSAGE_COUNTERS, days)
 
 
 def survey_days_recount(*, days: Iterable[date]) -> None:
@@ -408,55 +403,8 @@ def survey_days_recount(*, days: Iterable[date]) -> None:
             rows[(day, row["service"], row["channel"], row["group"], row["agent"])] = {
                 name: row[name] for name in SURVEY_COUNTERS
             }
-    _replace_periods(SurveyRollup, GRAIN_DAY, days, _with_all_agents(rows))
-    _recount_longer_periods(SurveyRollup, SURVEY_COUNTERS, days)
-
-
-def _with_all_agents(rows: dict[tuple, dict]) -> dict[tuple, dict]:
-    """`rows` and, per (day, service, channel, group), their sum over every agent."""
-    totals: dict[tuple, dict] = {}
-    for (day, service, channel, group, _agent), counts in rows.items():
-        total = totals.setdefault((day, service, channel, group, ALL_AGENTS), dict.fromkeys(counts, 0))
-        for name, value in counts.items():
-            total[name] += value
-    return rows | totals
-
-
-def _replace_periods(model, grain: str, periods: list[date], rows: dict[tuple, dict]) -> None:
-    model.objects.filter(grain=grain, period__in=periods).delete()
-    model.objects.bulk_create(
-        [
-            model(
-                grain=grain,
-                period=period,
-                service_id=service,
-                channel=channel,
-                group_id=group,
-                agent_id=agent,
-                **counts,
-            )
-            for (period, service, channel, group, agent), counts in rows.items()
-        ],
-        batch_size=2000,
-    )
-
-
-def _recount_longer_periods(model, counters: list[str], days: list[date]) -> None:
-    """Weeks and months are the sums of their days' rows."""
-    for grain in (GRAIN_WEEK, GRAIN_MONTH):
-        starts = sorted({period_start(day, grain) for day in days})
-        rows: dict[tuple, dict] = {}
-        for start in starts:
-            sums = (
-                model.objects.filter(grain=GRAIN_DAY, period__gte=start, period__lt=next_period(start, grain))
-                .values(*DIMENSION_FIELDS)
-                .order_by()
-                .annotate(**{name: Sum(name) for name in counters})
-            )
-            for row in sums:
-                key = (start, *(row.pop(f) for f in DIMENSION_FIELDS))
-                rows[key] = row
-        _replace_periods(model, grain, starts, rows)
+    replace_periods(SurveyRollup, GRAIN_DAY, days, with_all_agents(rows))
+    recount_longer_periods(SurveyRollup, SURVEY_COUNTERS, days)
 
 
 # --- rebuilding ---------------------------------------------------------------------------
@@ -469,11 +417,12 @@ def rollups_rebuild(*, batch_size: int = 20_000, progress=None) -> RefreshResult
     result = RefreshResult()
     now = timezone.now()
     with transaction.atomic():
-        for source in (INCIDENTS, MESSAGES, SURVEYS):
-            cursor = _locked_cursor(source)
+        for source in (INCIDENTS, MESSAGES, SURVEYS, DEFLECTIONS):
+            cursor = locked_cursor(source)
             cursor.high_water = now
             cursor.save()
         _surveys_rebuild()
+        deflections_rebuild()
         if connection.vendor == "postgresql":
             rebuild_in_sql(progress)
             result.incidents_read = IncidentFact.objects.count()

@@ -42,6 +42,7 @@ OPERATIONS = {
     ("/api/v1/satisfaction/", "get"),
     ("/api/v1/metrics/service/", "get"),
     ("/api/v1/metrics/sentiment/", "get"),
+    ("/api/v1/metrics/self-service/", "get"),
     ("/api/v1/social/messages/", "get"),
     ("/api/v1/social/messages/{id}/", "get"),
     ("/api/v1/broadcasts/", "get"),
