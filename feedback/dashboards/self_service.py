@@ -7,6 +7,7 @@ belong to no agent or group, so a view filtered by either has no such figure."""
 
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from functools import partial
 
 from django import forms
 from django.contrib.auth.decorators import login_required
@@ -26,8 +27,7 @@ from .charts import Measure
 from .figures import Series, Window, _ratio
 from .forms import WindowForm
 from .links import PORTAL_CHANNEL
-
-PAGE_SIZE = 50
+from .paging import PAGE_SIZE, behind_page
 
 
 @dataclass
@@ -144,22 +144,15 @@ class DeflectionFilterForm(WindowForm):
 def deflections(request: HttpRequest) -> HttpResponse:
     if not is_manager(request.user):
         raise PermissionDenied("Self-service figures are for managers.")
-    form = DeflectionFilterForm(request.GET, agent_scope=None)
-    criteria = form.criteria()
-    try:
-        before = int(request.GET.get("before", ""))
-    except ValueError:
-        before = None
-    page = deflections_behind(criteria=criteria, before=before, size=PAGE_SIZE + 1)
-    query = request.GET.copy()
-    query.pop("before", None)
+    criteria = DeflectionFilterForm(request.GET, agent_scope=None).criteria()
+    page = behind_page(request, partial(deflections_behind, criteria=criteria))
     return render(
         request,
         "dashboards/deflections.html",
         {
             "criteria": criteria,
-            "deflections": page[:PAGE_SIZE],
-            "next_before": page[PAGE_SIZE - 1].pk if len(page) > PAGE_SIZE else None,
-            "query": query.urlencode(),
+            "deflections": page.rows,
+            "next_before": page.next_before,
+            "query": page.query,
         },
     )
