@@ -12,10 +12,13 @@ class IntelligenceConfig(AppConfig):
         from django.conf import settings
 
         from social.judgement import register_judge
+        from tickets.signals import demo_data_loaded
 
+        from . import demo
         from .intent.verdicts import verdict
         from .routing import receivers as routing_receivers  # noqa: F401
         from .similarity import receivers  # noqa: F401
 
         # Praise, thanks and chatter on social channels open no incident (issue 12 §2).
         register_judge(verdict if settings.TRIAGE_INTENT else None)
+        demo_data_loaded.connect(demo.load, dispatch_uid="intelligence.demo")

@@ -67,9 +67,13 @@ def stem(word: str) -> str:
 
 def words(text: str) -> list[str]:
     """The words that carry meaning, in order. "dict.leo.org" gives dict, leo and the whole name
-    (so it meets "leo.org" and itself); "right-click" gives right, click and right-click."""
+    (so it meets "leo.org" and itself); "right-click" gives right, click and right-click.
+    An @handle is skipped: every mention names the desk's account, and whom a post names says
+    nothing of what it is about."""
     found: list[str] = []
     for chunk in _CHUNK.findall(_BOILERPLATE.sub(" ", text.lower())):
+        if chunk.startswith("@"):
+            continue
         parts = [stem(p) for p in _WORD.findall(chunk) if len(p) > 1 and not p.isdigit() and p not in STOP_WORDS]
         found.extend(parts)
         if len(parts) > 1:

@@ -9,6 +9,11 @@ def test_it_keeps_the_words_that_carry_meaning():
     assert scorer.words("Hello, the VPN keeps disconnecting!") == ["vpn", "keep", "disconnect"]
 
 
+def test_it_skips_the_handles_a_mention_names():
+    assert scorer.words("@servicedesk_demo the VPN drops, cc @it-ops") == ["vpn", "drop", "cc"]
+    assert "example" in scorer.words("mail jo@example.org bounces")  # an address is not a handle
+
+
 def test_it_splits_names_and_keeps_them_whole():
     assert scorer.words("dict.leo.org renders blank") == ["dict", "leo", "dict.leo.org", "render", "blank"]
 
