@@ -169,3 +169,20 @@ def test_the_sweep_scores_what_was_left_unscored_recently_from_every_source():
     assert SentimentScore.objects.filter(comment=comment).exists()
     assert not SentimentScore.objects.filter(message=old).exists()
     assert sentiment_score_unscored() == 0
+
+
+def test_praise_kept_as_feedback_is_scored_and_counted_in_the_satisfaction_figures():
+    # Praise, thanks and chatter open no incident (intelligence.intent); what they say of the
+    # desk still counts: scored like any inbound message and rolled up under "no service".
+    from feedback.rollup_models import ALL_AGENTS, MessageRollup
+    from feedback.rollups.refresh import message_rollups_refresh
+    from social.models import MessageState
+
+    kept = InboundMessageFactory(
+        state=MessageState.FEEDBACK, intent="praise", incident=None, text="Great job fixing the email outage!"
+    )
+    assert sentiment_score_messages(message_ids=[kept.pk]) == 1
+    message_rollups_refresh()
+    day = MessageRollup.objects.get(grain="day", agent_id=ALL_AGENTS)
+    assert (day.service_id, day.messages, day.negative) == (0, 1, 0)
+    assert day.sentiment_sum > 0.5
