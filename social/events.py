@@ -6,7 +6,8 @@ these; everything after that — storing, threading, incidents — is platform-b
 """
 
 import hashlib
-from dataclasses import dataclass, field, fields
+import mimetypes
+from dataclasses import asdict, dataclass, field, fields
 from datetime import datetime
 from typing import Any
 
@@ -59,6 +60,37 @@ ANSWER_KIND = {
 }
 
 
+# What a platform calls the kind of a medium → the content type to assume when its address
+# does not say (a Messenger image's URL has no extension).
+MEDIUM_KIND_TYPES = {
+    "photo": "image/jpeg",
+    "image": "image/jpeg",
+    "video": "video/mp4",
+    "animated_gif": "video/mp4",
+    "gifv": "video/mp4",
+    "audio": "audio/mpeg",
+}
+
+
+@dataclass(frozen=True)
+class Medium:
+    """A photo, video or file a message carries, where the platform keeps it: the incident gets
+    it as a link (`tickets.services.attachment_links_create_bulk`); the desk stores no copy."""
+
+    url: str
+    name: str = ""
+    content_type: str = ""
+
+    @classmethod
+    def at(cls, url: str, *, kind: str = "", name: str = "", content_type: str = "") -> "Medium":
+        """A medium at `url`, its type taken from what the platform said, else from the address."""
+        path = url.split("?", 1)[0].split("#", 1)[0]
+        guessed, _ = mimetypes.guess_type(path)
+        content_type = content_type or guessed or MEDIUM_KIND_TYPES.get(kind, "application/octet-stream")
+        name = name or path.rstrip("/").rsplit("/", 1)[-1] or kind or "medium"
+        return cls(url=url, name=name, content_type=content_type)
+
+
 @dataclass
 class ParsedEvent:
     channel: str  # a platform of social.platforms: "twitter"
@@ -96,6 +128,8 @@ class ParsedEvent:
     # platform sent it, as ASCII JSON text (social.inbox.storable); empty for nearly every event.
     replaced: list[str] = field(default_factory=list)
     raw_as_sent: str = ""
+    # The photos and videos it carries (`Medium`), kept as links on its incident.
+    media: list[Medium] = field(default_factory=list)
 
     @property
     def dedup_key(self) -> str:
@@ -117,7 +151,8 @@ class ParsedEvent:
         data["created_at"] = self.created_at.isoformat() if self.created_at else None
         # Only an odd event carries the repairs (social.inbox.storable), only some platforms the
         # rest: left out when empty, so the other payloads stay as they were.
-        for optional in ("replaced", "raw_as_sent", "references", "title", "names_incident"):
+        data["media"] = [asdict(medium) for medium in self.media]
+        for optional in ("replaced", "raw_as_sent", "references", "title", "names_incident", "media"):
             if not data[optional]:
                 del data[optional]
         return data
@@ -126,6 +161,7 @@ class ParsedEvent:
     def from_json(cls, data: dict[str, Any]) -> "ParsedEvent":
         data = dict(data)
         data["created_at"] = parse_datetime(data["created_at"]) if data.get("created_at") else None
+        data["media"] = [Medium(**medium) for medium in data.get("media", ())]
         return cls(**data)
 
 

@@ -16,7 +16,7 @@ import json
 import re
 from typing import Any
 
-from ..events import Action, InvalidPayload, Kind, ParsedEvent
+from ..events import Action, InvalidPayload, Kind, Medium, ParsedEvent
 from ..payloads import list_at, object_at, optional_text_at, text_at, time_at
 from . import CHANNEL
 from .text import expand_links
@@ -94,7 +94,30 @@ def notification_event(item: Any, *, account_id: str, where: str = "notification
         url=post_url(uri, handle),
         mentions_account=True,  # every post the notifications give names or answers the desk
         raw=item,
+        media=_images(record.get("embed"), did=did),
     )
+
+
+# Bluesky's image CDN serves a post's image blobs by author and content id (what its apps link).
+IMAGE_URL = "https://cdn.bsky.app/img/feed_fullsize/plain/{did}/{cid}@jpeg"
+
+
+def _images(embed: Any, *, did: str) -> list[Medium]:
+    """A post record's images (`app.bsky.embed.images`, alone or beside a quoted record).
+    Videos are passed over: Bluesky serves them as HLS playlists, not files."""
+    if isinstance(embed, dict) and embed.get("$type") == "app.bsky.embed.recordWithMedia":
+        embed = embed.get("media")
+    if not isinstance(embed, dict) or embed.get("$type") != "app.bsky.embed.images":
+        return []
+    media = []
+    for image in embed.get("images") if isinstance(embed.get("images"), list) else []:
+        blob = image.get("image") if isinstance(image, dict) else None
+        ref = blob.get("ref") if isinstance(blob, dict) else None
+        cid = ref.get("$link") if isinstance(ref, dict) else None
+        if isinstance(cid, str) and cid.isalnum():
+            url = IMAGE_URL.format(did=did, cid=cid)
+            media.append(Medium.at(url, name=f"{cid[-12:]}.jpg", content_type="image/jpeg"))
+    return media
 
 
 def post_url(uri: str, handle: str = "") -> str:

@@ -20,7 +20,7 @@ import json
 from datetime import datetime
 from typing import Any
 
-from ..events import Action, InvalidPayload, Kind, ParsedEvent
+from ..events import Action, InvalidPayload, Kind, Medium, ParsedEvent
 from ..payloads import json_object, list_at, object_at, optional_id_at, optional_text_at, required_key_id, time_at
 from . import CHANNEL
 
@@ -183,6 +183,13 @@ def _change(item: dict, *, page_id: str, raw: dict, entry_time: datetime | None,
         # A reply to a comment names that comment; a top-level one, the post.
         event.in_reply_to = _optional_id(value, "parent_id", where=where) or post_id
         event.url = post_url(comment_id)
+    # The photo or video posted with a comment or a post.
+    if action != Action.DELETE:
+        event.media = [
+            Medium.at(value[kind], kind=kind)
+            for kind in ("photo", "video")
+            if isinstance(value.get(kind), str) and value[kind].startswith("https://")
+        ]
     return event
 
 
@@ -254,6 +261,7 @@ def _messaging(item: dict, *, page_id: str, raw: dict, entry_time: datetime | No
         reason = "Messenger: a message type not delivered to apps"
         return _ignored(raw, account_id=page_id, reason=reason, created_at=created_at)
     event.text = optional_text_at(body.get("text"), f"{where}.message.text") or _attachments_text(body)
+    event.media = _messenger_media(body)
     reply_to = body.get("reply_to")
     if isinstance(reply_to, dict):
         event.in_reply_to = _optional_id(reply_to, "mid", where=f"{where}.message.reply_to")
@@ -269,6 +277,26 @@ def _party(item: dict, key: str, *, where: str) -> dict[str, str]:
         "id": _optional_id(party, "id", where=f"{where}.{key}"),
         "user_ref": _optional_id(party, "user_ref", where=f"{where}.{key}"),
     }
+
+
+# Messenger attachment types that are files at an address (a location, a template or a
+# fallback link is not).
+MESSENGER_MEDIA = ("image", "video", "audio", "file")
+
+
+def _messenger_media(message: dict) -> list[Medium]:
+    attachments = message.get("attachments")
+    media = []
+    for attachment in attachments if isinstance(attachments, list) else []:
+        if not isinstance(attachment, dict) or attachment.get("type") not in MESSENGER_MEDIA:
+            continue
+        payload = attachment.get("payload") if isinstance(attachment.get("payload"), dict) else {}
+        if message.get("sticker_id") or payload.get("sticker_id"):
+            continue  # a sticker is a reaction, not evidence
+        url = payload.get("url")
+        if isinstance(url, str) and url.startswith(("https://", "http://")):
+            media.append(Medium.at(url, kind=attachment["type"]))
+    return media
 
 
 def _attachments_text(message: dict) -> str:

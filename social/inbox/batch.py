@@ -31,7 +31,7 @@ from tickets.models import Comment, Contact, Incident, IncidentStatus
 from .. import judgement, platforms
 from ..accounts import configured_accounts
 from ..acknowledgements import DEFAULT_ACKNOWLEDGEMENT, acknowledgement_fill, acknowledgement_with_note
-from ..events import ANSWER_KIND, Action, Kind, ParsedEvent
+from ..events import ANSWER_KIND, Action, Kind, Medium, ParsedEvent
 from ..models import (
     AcknowledgementTemplate,
     Direction,
@@ -102,6 +102,8 @@ class Batch:
         self.links: list[tuple[SocialMessage, _PendingIncident]] = []
         # The intent judged of an event's message (`social.judgement`), by event id.
         self.intents: dict[int, str] = {}
+        # Inbound messages that carry photos or videos, kept as their incident's attachments.
+        self.media: list[tuple[SocialMessage, list[Medium]]] = []
 
     def run(self) -> None:
         self._load()
@@ -262,6 +264,8 @@ class Batch:
             **fields,
         )
         self.messages.append(message)
+        if parsed.media and message.state != MessageState.IGNORED:
+            self.media.append((message, parsed.media))
         if message.external_id:
             self.refs[(message.channel, message.external_id)] = _Ref(message, message.incident)
         return message
@@ -543,3 +547,21 @@ class Batch:
             message.comment = comment
         self._add_notes()
         bulk_insert(self.messages + self.acknowledgements)
+        self._attach_media()
+
+    def _attach_media(self) -> None:
+        """The photos and videos of the messages that opened or joined an incident, as links
+        on it (on the reply's comment for a reply), from their author."""
+        drafts = [
+            tickets.AttachmentLinkDraft(
+                incident=message.incident,
+                comment=message.comment,
+                actor=message.identity.contact if message.identity is not None else None,
+                link=tickets.AttachmentLink(url=medium.url, name=medium.name, content_type=medium.content_type),
+            )
+            for message, media in self.media
+            if message.incident is not None and message.state in (MessageState.NEW_INCIDENT, MessageState.JOINED)
+            for medium in media
+        ]
+        if drafts:
+            tickets.attachment_links_create_bulk(drafts=drafts)

@@ -20,7 +20,7 @@ import json
 import re
 from typing import Any
 
-from ..events import Action, InvalidPayload, Kind, ParsedEvent
+from ..events import Action, InvalidPayload, Kind, Medium, ParsedEvent
 from ..payloads import id_at, list_at, object_at, optional_id_at, optional_text_at, text_at, time_at
 from . import CHANNEL
 from .text import html_to_text
@@ -130,7 +130,22 @@ def status_event(status: Any, *, account_id: str, where: str = "status") -> Pars
         # Every status the notifications API gives names the desk (or is the desk's own).
         mentions_account=True,
         raw=status,
+        media=_media(status.get("media_attachments")),
     )
+
+
+def _media(attachments: Any) -> list[Medium]:
+    """A status's media attachments at their instance's address (`remote_url` when the
+    instance only proxies another's, and has not fetched it)."""
+    media = []
+    for attachment in attachments if isinstance(attachments, list) else []:
+        if not isinstance(attachment, dict):
+            continue
+        url = attachment.get("url") or attachment.get("remote_url")
+        kind = attachment.get("type") if isinstance(attachment.get("type"), str) else ""
+        if isinstance(url, str) and url.startswith(("https://", "http://")) and kind != "unknown":
+            media.append(Medium.at(url, kind=kind))
+    return media
 
 
 def _acct(value: Any, where: str) -> str:

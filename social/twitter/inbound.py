@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from ..events import Action, InvalidPayload, Kind, ParsedEvent
+from ..events import Action, InvalidPayload, Kind, Medium, ParsedEvent
 from ..payloads import id_at, json_object, lenient_id, list_at, object_at, optional_text_at, text_at, time_at
 
 CHANNEL = "twitter"
@@ -115,6 +115,7 @@ class _Post:
     mentioned_usernames: set[str] = field(default_factory=set)
     # An edited post comes under a new id; its edit history starts with the original's.
     edit_of: str = ""
+    media: list[Medium] = field(default_factory=list)
 
 
 def _edit_of(post_id: str, history: Any) -> str:
@@ -182,6 +183,7 @@ def _post_event(
         mentions_account=mentions_account,
         ignore_reason=ignore_reason,
         raw=raw,
+        media=post.media,
     )
 
 
@@ -339,6 +341,7 @@ def _post_v1(tweet: Any, where: str) -> tuple[_Post, dict[str, _User]]:
             if isinstance(tweet.get("edit_history"), dict)
             else None,
         ),
+        media=_media(((extended or {}).get("extended_entities") or tweet.get("extended_entities") or {}).get("media")),
     )
     users = {author_id: _User(handle=str(user.get("screen_name") or ""), name=str(user.get("name") or ""))}
     return post, users
@@ -411,7 +414,9 @@ def _parse_activity(data: Any) -> list[ParsedEvent]:
             account_id = _optional_id(payload.get("user_id"))
         if event_type in ACTIVITY_POSTS:
             includes = object_at(event.get("includes", {}), f"{where}.includes")
-            post = post_v2(payload, f"{where}.payload", tweets=includes.get("tweets", []))
+            post = post_v2(
+                payload, f"{where}.payload", tweets=includes.get("tweets", []), media=includes.get("media", [])
+            )
             events.append(
                 _post_event(
                     post,
@@ -464,9 +469,10 @@ def events_from_timeline(response: dict, *, account_id: str, addressed: bool) ->
     includes = object_at(response.get("includes", {}), "includes")
     users = users_v2(includes.get("users", []))
     tweets = includes.get("tweets", [])
+    media = includes.get("media", [])
     return [
         _post_event(
-            post_v2(tweet, f"data[{index}]", tweets=tweets),
+            post_v2(tweet, f"data[{index}]", tweets=tweets, media=media),
             account_id=account_id,
             users=users,
             raw=tweet,
@@ -476,10 +482,14 @@ def events_from_timeline(response: dict, *, account_id: str, addressed: bool) ->
     ]
 
 
-def post_v2(tweet: Any, where: str, *, tweets: Any = None) -> _Post:
+def post_v2(tweet: Any, where: str, *, tweets: Any = None, media: Any = None) -> _Post:
     """An API v2 post. X only returns the fields asked for, so all but id and text are optional.
-    `tweets`: the `includes.tweets` that came with it (tells whose post a quote quotes)."""
+    `tweets`: the `includes.tweets` that came with it (tells whose post a quote quotes);
+    `media`: the `includes.media` (its photos and videos, by media key)."""
     tweet = object_at(tweet, where)
+    by_key = {m.get("media_key"): m for m in (media if isinstance(media, list) else []) if isinstance(m, dict)}
+    attachments = tweet.get("attachments") if isinstance(tweet.get("attachments"), dict) else {}
+    keys = attachments.get("media_keys") if isinstance(attachments.get("media_keys"), list) else []
     authors = {
         str(t.get("id")): _optional_id(t.get("author_id"))
         for t in list_at(tweets or [], "includes.tweets")
@@ -510,7 +520,34 @@ def post_v2(tweet: Any, where: str, *, tweets: Any = None) -> _Post:
         mentioned_ids={_optional_id(m.get("id")) for m in mentions if isinstance(m, dict)} - {""},
         mentioned_usernames={str(m.get("username", "")).casefold() for m in mentions if isinstance(m, dict)} - {""},
         edit_of=_edit_of(str(tweet.get("id")), tweet.get("edit_history_tweet_ids")),
+        media=_media([by_key[key] for key in keys if isinstance(key, str) and key in by_key]),
     )
+
+
+def _media(items: Any) -> list[Medium]:
+    """A post's photos and videos, from v1.1 `extended_entities.media` or v2 `includes.media`.
+    A video is its best MP4; a medium without an address is passed over, never failing the
+    post that carries it."""
+    found = []
+    for item in items if isinstance(items, list) else []:
+        if not isinstance(item, dict):
+            continue
+        kind = item.get("type") if isinstance(item.get("type"), str) else ""
+        video_info = item.get("video_info") if isinstance(item.get("video_info"), dict) else {}
+        variants = item.get("variants") or video_info.get("variants") or []
+        mp4s = [
+            v
+            for v in (variants if isinstance(variants, list) else [])
+            if isinstance(v, dict) and v.get("content_type") == "video/mp4" and isinstance(v.get("url"), str)
+        ]
+        if mp4s:
+            best = max(mp4s, key=lambda v: v.get("bit_rate", v.get("bitrate", 0)) or 0)
+            found.append(Medium.at(best["url"], kind=kind, content_type="video/mp4"))
+            continue
+        url = item.get("media_url_https") or item.get("url") or item.get("media_url") or item.get("preview_image_url")
+        if isinstance(url, str) and url:
+            found.append(Medium.at(url, kind=kind))
+    return found
 
 
 def users_v2(users: Any) -> dict[str, _User]:

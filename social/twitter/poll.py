@@ -18,9 +18,10 @@ from .inbound import events_from_timeline
 logger = logging.getLogger(__name__)
 
 MENTION_FIELDS = {
-    "expansions": "author_id,referenced_tweets.id",
+    "expansions": "author_id,referenced_tweets.id,attachments.media_keys",
     "tweet_fields": "conversation_id,in_reply_to_user_id,created_at,referenced_tweets,author_id,entities,note_tweet",
     "user_fields": "username,name",
+    "media_fields": "type,url,preview_image_url,variants",
     "max_results": 100,
 }
 # X serves the 800 most recent mentions at most, 100 a page.

@@ -80,3 +80,22 @@ def test_one_malformed_notification_loses_none_of_the_good_ones(page, damage):
 def test_a_page_without_notifications_is_refused():
     with pytest.raises(InvalidPayload):
         events_from_page({"error": "nope"}, account_id=DESK)
+
+
+def test_a_posts_images_are_its_media_at_blueskys_image_cdn(page):
+    # A recorded quote post with an image beside the quoted record (recordWithMedia).
+    item = page["notifications"][196]
+    item = {**item, "reason": "mention"}
+
+    event = notification_event(item, account_id=DESK)
+
+    did = item["author"]["did"]
+    cid = "bafkreihhsjzts3hcnt3pjwbvagz3nldpkd5lm3mbk5g5fwdc6g4urbcwbu"
+    assert [(m.url, m.content_type) for m in event.media] == [
+        (f"https://cdn.bsky.app/img/feed_fullsize/plain/{did}/{cid}@jpeg", "image/jpeg")
+    ]
+
+
+def test_a_post_that_only_quotes_carries_no_media(page):
+    item = {**page["notifications"][15], "reason": "mention"}
+    assert notification_event(item, account_id=DESK).media == []

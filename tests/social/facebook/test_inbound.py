@@ -518,3 +518,25 @@ def test_what_facebook_does_not_send_is_refused_with_a_reason(payload, reason):
 
 def test_an_empty_entry_list_is_nothing_to_do():
     assert parse({"object": "page", "entry": []}) == []
+
+
+def test_a_comments_photo_or_video_is_its_medium(delivery):
+    [photo] = parse(delivery("feed-comment-add-with-photo"))
+    [medium] = photo.media
+    assert medium.url.startswith("https://scontent-fra3-1.xx.fbcdn.net/v/t31.0-8/16715996_")
+    assert (medium.name, medium.content_type) == ("16715996_472849323104563_2289972788116415727_o.jpg", "image/jpeg")
+    [video] = parse(delivery("feed-comment-add-with-video"))
+    assert [(m.url, m.content_type) for m in video.media] == [("https://example.fbcdn.net/video.mp4", "video/mp4")]
+
+
+def test_a_messenger_image_is_its_medium_and_a_sticker_or_a_location_is_not(delivery):
+    recorded = delivery("messaging-message-media-attachment")
+    [placeholder] = parse(recorded)  # Meta's sample says IMAGE_URL where the address goes
+    assert placeholder.media == []
+    recorded["entry"][0]["messaging"][0]["message"]["attachments"][0]["payload"]["url"] = (
+        "https://scontent.xx.fbcdn.net/v/t1.15752-9/471937_n.png?_nc_cat=1"
+    )
+    [image] = parse(recorded)
+    assert [(m.name, m.content_type) for m in image.media] == [("471937_n.png", "image/png")]
+    assert parse(delivery("messaging-message-sticker-thumbup"))[0].media == []
+    assert parse(delivery("messaging-message-location-attachment"))[0].media == []

@@ -103,3 +103,28 @@ def test_one_malformed_notification_loses_none_of_the_good_ones(recorded, damage
 def test_a_page_that_is_not_a_list_is_refused():
     with pytest.raises(InvalidPayload):
         events_from_notifications({"error": "nope"}, account_id=DESK)
+
+
+def test_a_statuss_media_attachments_are_its_media(recorded):
+    # The recorded instance had no media; the attachment is Mastodon's documented
+    # MediaAttachment entity, on a recorded status.
+    reply = recorded("test_status_reply", 2)
+    reply["media_attachments"] = [
+        {
+            "id": "22345792",
+            "type": "image",
+            "url": "https://files.mastodon.social/media_attachments/files/022/345/792/original/57859aede991da25.jpeg",
+            "preview_url": "https://files.mastodon.social/media_attachments/files/022/345/792/small/57859aede991da25.jpeg",
+            "remote_url": None,
+            "description": "The error on the screen",
+        },
+        {"id": "22345793", "type": "unknown", "url": None, "remote_url": "https://elsewhere.example/x.bin"},
+        {"id": "22345794", "type": "gifv", "url": None, "remote_url": "https://elsewhere.example/loop.mp4"},
+    ]
+
+    event = notification_event(notification(reply, notification_id="31"), account_id=DESK)
+
+    assert [(m.name, m.content_type) for m in event.media] == [
+        ("57859aede991da25.jpeg", "image/jpeg"),
+        ("loop.mp4", "video/mp4"),
+    ]

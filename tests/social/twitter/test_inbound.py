@@ -506,3 +506,73 @@ def test_an_edited_v2_post_is_an_edit_of_the_original_and_an_unedited_one_is_not
     unedited = v2_post("2096", "hello @desk", edit_history_tweet_ids=["2096"])
     events = events_from_timeline({"data": [edited, unedited]}, account_id=ACCOUNT, addressed=True)
     assert [(e.action, e.external_id) for e in events] == [(Action.EDIT, "2090"), (Action.CREATE, "2096")]
+
+
+# --- Photos and videos ---
+
+
+def test_a_v1_tweets_photos_and_best_video_are_its_media():
+    # X's documented extended_entities: a photo, and a video whose best MP4 is the one kept.
+    tweet = mentioning(
+        v1_tweet(
+            extended_entities={
+                "media": [
+                    {"type": "photo", "media_url_https": "https://pbs.twimg.com/media/C9zUHf0UwAAyHbB.jpg"},
+                    {
+                        "type": "video",
+                        "media_url_https": "https://pbs.twimg.com/ext_tw_video_thumb/8/pu/img/thumb.jpg",
+                        "video_info": {
+                            "variants": [
+                                {
+                                    "bitrate": 256000,
+                                    "content_type": "video/mp4",
+                                    "url": "https://video.twimg.com/a/low.mp4",
+                                },
+                                {"content_type": "application/x-mpegURL", "url": "https://video.twimg.com/a/pl.m3u8"},
+                                {
+                                    "bitrate": 2176000,
+                                    "content_type": "video/mp4",
+                                    "url": "https://video.twimg.com/a/hi.mp4",
+                                },
+                            ]
+                        },
+                    },
+                ]
+            }
+        )
+    )
+
+    event = only(parse(account_activity("tweet_create_events", tweet)))
+
+    assert [(m.url, m.name, m.content_type) for m in event.media] == [
+        ("https://pbs.twimg.com/media/C9zUHf0UwAAyHbB.jpg", "C9zUHf0UwAAyHbB.jpg", "image/jpeg"),
+        ("https://video.twimg.com/a/hi.mp4", "hi.mp4", "video/mp4"),
+    ]
+
+
+def test_a_v2_posts_media_come_from_the_includes_by_key():
+    post = v2_post(attachments={"media_keys": ["3_1", "7_2", "3_missing"]})
+    includes = {
+        "media": [
+            {"media_key": "3_1", "type": "photo", "url": "https://pbs.twimg.com/media/Fx1.png"},
+            {
+                "media_key": "7_2",
+                "type": "video",
+                "preview_image_url": "https://pbs.twimg.com/thumb.jpg",
+                "variants": [{"bit_rate": 632000, "content_type": "video/mp4", "url": "https://video.twimg.com/v.mp4"}],
+            },
+        ]
+    }
+
+    event = only(parse(activity("post.mention.create", post, includes=includes)))
+
+    assert [(m.url, m.content_type) for m in event.media] == [
+        ("https://pbs.twimg.com/media/Fx1.png", "image/png"),
+        ("https://video.twimg.com/v.mp4", "video/mp4"),
+    ]
+
+
+def test_a_tweet_without_media_or_with_broken_media_still_parses():
+    tweet = mentioning(v1_tweet(extended_entities={"media": ["nonsense", {"type": "photo"}]}))
+    event = only(parse(account_activity("tweet_create_events", tweet)))
+    assert event.media == [] and event.action == Action.CREATE

@@ -295,3 +295,12 @@ def test_it_reads_the_v2_dm_example_in_an_x_activity_delivery(example):
     [event] = parse(payload)
     assert (event.kind, event.external_id, event.author_id) == (Kind.DM, "1585321444547837956", "906948460078698496")
     assert event.thread_key == "dm:1585094756761149440"
+
+
+def test_a_video_the_example_gives_no_address_for_is_passed_over(example):
+    # X's reference example asks for no media fields: the video has a key and a type only.
+    response = example("tweet_tweet_resp")
+    [event] = events_from_timeline(
+        {"data": [response["data"]], "includes": response["includes"]}, account_id="2244994945", addressed=True
+    )
+    assert event.media == []

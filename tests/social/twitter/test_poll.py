@@ -55,8 +55,9 @@ def test_a_first_poll_reads_the_latest_page_only(x_account, x_api, pages):
     assert len(x_api.calls) == 1  # not the 800 mentions behind it
     params = query(x_api.calls[0])
     assert "since_id" not in params
-    assert params["expansions"] == ["author_id,referenced_tweets.id"]
+    assert params["expansions"] == ["author_id,referenced_tweets.id,attachments.media_keys"]
     assert params["user.fields"] == ["username,name"]
+    assert params["media.fields"] == ["type,url,preview_image_url,variants"]  # photos and videos
     assert params["max_results"] == ["100"]
     assert "conversation_id" in params["tweet.fields"][0]
     assert x_api.calls[0].request.headers["Authorization"] == "Bearer test-bearer-token"
