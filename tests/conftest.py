@@ -82,6 +82,15 @@ def _spike_banner_cached():
 
 
 @pytest.fixture(autouse=True)
+def _private_saved_view_counts(monkeypatch):
+    """Each test counts its saved views alone: the cache keeps a count for every agent whose
+    view has the same filters, and another test's desk has other incidents."""
+    from tickets import selectors
+
+    monkeypatch.setattr(selectors, "SAVED_VIEW_COUNT_KEY_PREFIX", f"saved-view-count:{uuid4()}:")
+
+
+@pytest.fixture(autouse=True)
 def _private_media(settings, tmp_path_factory):
     """Uploaded files go to a folder of this test session (per xdist worker), never the
     checkout's media/: the default storage follows MEDIA_ROOT when it changes."""

@@ -1,11 +1,13 @@
 """Reads for pages and the API. Lists fetch their related rows up front, so the number of
 queries a page makes does not grow with its length."""
 
+import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from django.contrib.auth.models import AnonymousUser, User
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import connection, models
 from django.db.models import Case, Count, F, Func, Max, Prefetch, Q, QuerySet, Value, When
@@ -436,6 +438,11 @@ def incidents_by_ids(*, user: User | AnonymousUser, ids: list[int]) -> list[Inci
 # Saved views count their incidents exactly up to this many; above it the planner's estimate
 # is shown, as such: counting a million rows on every queue load would cost more than the page.
 SAVED_VIEW_EXACT_BOUND = 1000
+# ... and a view's count is kept this long in the shared cache: the bounded walk that finds
+# few matches among many rows (a rare word, "breached" on a calm desk) is the queue's most
+# expensive query, and a count a few seconds old tells an agent as much as a fresh one.
+SAVED_VIEW_COUNT_CACHE_SECONDS = 30
+SAVED_VIEW_COUNT_KEY_PREFIX = "saved-view-count:v1:"
 
 
 def saved_views_for(*, user: User | AnonymousUser) -> list[SavedView]:
@@ -479,6 +486,51 @@ def _round_estimate(value: int) -> int:
 
 def saved_view_counts(
     *, user: User | AnonymousUser, views: list[SavedView], now: datetime, bound: int = SAVED_VIEW_EXACT_BOUND
+) -> dict[int, ViewCount]:
+    """Every view's count: those counted in the last `SAVED_VIEW_COUNT_CACHE_SECONDS` from the
+    shared cache, the others in one query, whatever their number, and kept there for the next
+    `SAVED_VIEW_COUNT_CACHE_SECONDS` (`saved_view_counts_cached`)."""
+    keys = {view.pk: _saved_view_count_key(user=user, view=view, bound=bound) for view in views}
+    counts = saved_view_counts_cached(user=user, views=views, bound=bound, keys=keys)
+    missing = [view for view in views if view.pk not in counts]
+    if missing:
+        counted = _saved_view_counts_counted(user=user, views=missing, now=now, bound=bound)
+        cache.set_many({keys[pk]: count for pk, count in counted.items()}, SAVED_VIEW_COUNT_CACHE_SECONDS)
+        counts.update(counted)
+    return counts
+
+
+def saved_view_counts_cached(
+    *,
+    user: User | AnonymousUser,
+    views: list[SavedView],
+    bound: int = SAVED_VIEW_EXACT_BOUND,
+    keys: dict[int, str] | None = None,
+) -> dict[int, ViewCount]:
+    """The counts of `views` that anyone for whom they are the same counted in the last
+    `SAVED_VIEW_COUNT_CACHE_SECONDS`, from the shared cache (no query); views without one are
+    left out. The queue draws these with the page and loads the others after it."""
+    if not views:
+        return {}
+    keys = keys or {view.pk: _saved_view_count_key(user=user, view=view, bound=bound) for view in views}
+    found = cache.get_many(list(keys.values()))
+    return {pk: found[key] for pk, key in keys.items() if key in found}
+
+
+def _saved_view_count_key(*, user: User | AnonymousUser, view: SavedView, bound: int) -> str:
+    """What a view's count depends on: its filters as the queue reads them (so editing its
+    definition, or a change in how the queue reads it, makes a new key), whose "me" it is, and
+    which incidents the reader may see. Not its name, owner or sort: a shared view, and two
+    views with the same filters, share one count among every agent."""
+    filters = queue_filters_from_query(view.query)
+    filters = replace(filters, sort="", assignee=f"user {user.pk}" if filters.assignee == "me" else filters.assignee)
+    scope = "agents" if is_agent(user) else f"user {user.pk}"
+    digest = hashlib.sha256(f"{scope}|{bound}|{filters!r}".encode()).hexdigest()[:40]
+    return f"{SAVED_VIEW_COUNT_KEY_PREFIX}{digest}"
+
+
+def _saved_view_counts_counted(
+    *, user: User | AnonymousUser, views: list[SavedView], now: datetime, bound: int
 ) -> dict[int, ViewCount]:
     """Every view's count in one query, whatever their number: each view's incidents are
     counted up to `bound` + 1 (`COUNT(*)` over a LIMITed subquery, so an index walk stops

@@ -8,6 +8,7 @@ urlpatterns = [
     path("incidents/live/", console.incident_queue_live, name="incident_queue_live"),
     path("incidents/bulk/", console.incident_bulk, name="incident_bulk"),
     path("incidents/views/", console.saved_view_create, name="saved_view_create"),
+    path("incidents/views/counts/", console.saved_view_counts, name="saved_view_counts"),
     path("incidents/views/<int:pk>/delete/", console.saved_view_delete, name="saved_view_delete"),
     path("incidents/<str:number>/", console.incident_detail, name="incident_detail"),
     path("incidents/<str:number>/status/", console.incident_transition, name="incident_transition"),

@@ -1,5 +1,8 @@
 """Saved views of the queue: personal and shared, and their counts, exact up to a bound and
-shown as an estimate above it (the planner's, on PostgreSQL), all in one query."""
+shown as an estimate above it (the planner's, on PostgreSQL), all in one query, and kept
+briefly in the shared cache for everyone whose count is the same."""
+
+import time
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -7,6 +10,8 @@ from django.db import connection
 from django.utils import timezone
 
 from tickets import selectors, services
+from tickets.access import is_agent
+from tickets.models import SavedView
 from tickets.selectors import ViewCount
 
 from ...factories import AgentFactory, IncidentFactory
@@ -67,3 +72,47 @@ def test_a_count_says_whether_it_is_exact_estimated_or_a_floor():
     assert str(ViewCount(1000, False)) == "1,000+"
     assert str(ViewCount(1000, False, estimate=412_345)) == "≈ 410,000"
     assert str(ViewCount(1000, False, estimate=800)) == "1,000+"  # an estimate below what was counted
+
+
+def test_counts_are_kept_briefly_and_shared_by_everyone_they_are_the_same_for(agent, contact):
+    colleague = AgentFactory()
+    IncidentFactory.create_batch(3, reporter=contact, impact=1, urgency=1)
+    critical = services.saved_view_create(owner=agent, name="critical", query="priority=1", shared=True)
+    mine = services.saved_view_create(owner=agent, name="mine", query="assignee=me&status=")
+    IncidentFactory(reporter=contact, assignee=agent)
+    now = timezone.now()
+    assert selectors.saved_view_counts_cached(user=agent, views=[critical, mine]) == {}
+    with assert_queries(1):
+        counted = selectors.saved_view_counts(user=agent, views=[critical, mine], now=now)
+    assert (counted[critical.pk], counted[mine.pk]) == (ViewCount(3, True), ViewCount(1, True))
+
+    IncidentFactory(reporter=contact, impact=1, urgency=1)
+    assert is_agent(colleague)  # (their role, loaded as each request does before a view runs)
+    with assert_queries(0):  # a few seconds old: as the agent saw it
+        assert selectors.saved_view_counts(user=agent, views=[critical, mine], now=now) == counted
+        # the shared view's count serves a colleague; "mine" is someone else's for them
+        assert selectors.saved_view_counts_cached(user=colleague, views=[critical, mine]) == {
+            critical.pk: ViewCount(3, True)
+        }
+    with assert_queries(1):
+        assert selectors.saved_view_counts(user=colleague, views=[mine], now=now)[mine.pk] == ViewCount(0, True)
+
+    # A view whose definition changes is counted afresh; a new view with the same filters is not.
+    SavedView.objects.filter(pk=critical.pk).update(query="priority=1&status=")
+    critical.refresh_from_db()
+    twin = services.saved_view_create(owner=colleague, name="P1 everywhere", query="status=&priority=1")
+    with assert_queries(1):
+        assert selectors.saved_view_counts(user=agent, views=[critical], now=now)[critical.pk] == ViewCount(4, True)
+    with assert_queries(0):
+        assert selectors.saved_view_counts(user=colleague, views=[twin], now=now)[twin.pk] == ViewCount(4, True)
+
+
+def test_a_count_is_kept_no_longer_than_its_time(agent, contact, monkeypatch):
+    IncidentFactory(reporter=contact)
+    view = services.saved_view_create(owner=agent, name="all open", query="")
+    monkeypatch.setattr(selectors, "SAVED_VIEW_COUNT_CACHE_SECONDS", 0.2)
+    assert selectors.saved_view_counts(user=agent, views=[view], now=timezone.now())[view.pk] == ViewCount(1, True)
+    IncidentFactory(reporter=contact)
+    time.sleep(0.3)
+    assert selectors.saved_view_counts_cached(user=agent, views=[view]) == {}
+    assert selectors.saved_view_counts(user=agent, views=[view], now=timezone.now())[view.pk] == ViewCount(2, True)
