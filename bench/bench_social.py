@@ -3,11 +3,15 @@
     export DATABASE_URL=postgres://postgres@127.0.0.1:5432/servicedesk_bench_social
     export CELERY_BROKER_URL=redis://127.0.0.1:6379/5
     .venv/bin/python bench/bench_social.py drain --events 100000
+    .venv/bin/python bench/bench_social.py drain --events 20000 --judgement off   # issue 12's, switched off
     .venv/bin/python bench/bench_social.py intake --seconds 20 --connections 16
     .venv/bin/python bench/bench_social.py e2e --rate 200 --seconds 60
 
 drain:  a backlog of stored events (70% new mentions, 20% replies in their threads, 10% DMs)
-        processed into incidents by one `celery worker` (2 pool processes): events/s.
+        processed into incidents by one `celery worker` (2 pool processes): events/s, until
+        drained and until everything intake enqueued beside it is done too. One mention in
+        eight is praise. `--judgement off` runs the worker without issue 12's intent, service
+        suggestion and similarity indexing (bench/worker_without_judgement.py).
 intake: signed single-event X webhook deliveries fired by `wrk` (apt-get install wrk) at
         gunicorn: deliveries accepted per second and latency percentiles (processing tasks
         are queued in Redis, not run: this measures the door, not the desk).
@@ -50,10 +54,22 @@ from django.utils import timezone  # noqa: E402
 
 from social.events import SHARDS, Kind, ParsedEvent  # noqa: E402
 from social.inbox import store  # noqa: E402
-from social.models import InboundEvent, InboundState, SocialAccount  # noqa: E402
+from social.models import InboundEvent, InboundState, MessageState, SocialAccount, SocialMessage  # noqa: E402
 from tickets.models import Event, EventKind, Incident  # noqa: E402
 
 DESK = "900000001"
+# What the new mentions of the drain say: mostly problems and questions, one in eight praise or
+# thanks (with the judgement on, those are kept as feedback and open no incident).
+MENTIONS = [
+    "VPN down",
+    "my VPN drops every 5 minutes since this morning",
+    "can't log in to the expense portal, it says my account is locked",
+    "Outlook keeps asking for my password, tried everything",
+    "is the wifi in building B down?",
+    "Teams calls keep freezing, is something down?",
+    "the printer on floor 3 is jammed again",
+    "great job fixing the email outage so fast, thank you!",
+]
 SECRET = "bench-consumer-secret"
 PORT = 8765
 BIN = Path(sys.executable).parent
@@ -94,11 +110,29 @@ def stop(process: subprocess.Popen) -> None:
         os.killpg(process.pid, signal.SIGKILL)
 
 
-def worker(concurrency: int) -> subprocess.Popen:
-    return start(
-        [BIN / "celery", "-A", "servicedesk", "worker", "--loglevel=warning", f"--concurrency={concurrency}"],
-        str(LOGS / "bench_social_worker.log"),
-    )
+def worker(concurrency: int, *, judgement: bool = True) -> subprocess.Popen:
+    if not judgement:  # issue 12's intent, service suggestion and similarity indexing off
+        command = [BIN / "python", ROOT / "bench" / "worker_without_judgement.py", f"--concurrency={concurrency}"]
+    else:
+        command = [BIN / "celery", "-A", "servicedesk", "worker", "--loglevel=warning", f"--concurrency={concurrency}"]
+    return start(command, str(LOGS / "bench_social_worker.log"))
+
+
+def worker_idle(timeout: float = 1800) -> float:
+    """Wait until the broker's queue is empty and no task runs (what intake enqueued beside
+    the drain: acknowledgements, sentiment, and with the judgement on, suggestions and the
+    similarity index). The seconds waited."""
+    from servicedesk.celery import app
+
+    started = time.monotonic()
+    with app.connection_for_write() as conn:
+        client = conn.default_channel.client
+        while time.monotonic() - started < timeout:
+            active = app.control.inspect(timeout=1.0).active() or {}
+            if client.llen("celery") == 0 and not any(active.values()):
+                return time.monotonic() - started
+            time.sleep(0.5)
+    sys.exit("the worker was still busy after 30 minutes")
 
 
 def gunicorn(workers: int, threads: int = 1) -> subprocess.Popen:
@@ -161,6 +195,7 @@ def drain(args) -> None:
     for n in range(1, args.events + 1):
         roll = n % 10
         if roll < 7 or n < 100:
+            text = MENTIONS[n % len(MENTIONS)]
             event = ParsedEvent(
                 channel="twitter",
                 account_id=DESK,
@@ -169,7 +204,7 @@ def drain(args) -> None:
                 author_id=str(n),
                 author_handle=f"@p{n}",
                 author_name=f"Person {n}",
-                text=f"@bench_desk VPN down ({n})",
+                text=f"@bench_desk {text} ({n})",
                 created_at=now,
                 thread_key=str(n),
                 mentions_account=True,
@@ -208,10 +243,16 @@ def drain(args) -> None:
     store.inbound_store(events=chunk, source="bench")
     print(f"stored {args.events:,} events in {time.monotonic() - started:.1f} s")
 
-    process = worker(args.concurrency)
+    judgement = args.judgement == "on"
+    process = worker(args.concurrency, judgement=judgement)
     try:
+        from servicedesk.celery import app
         from social.tasks import process_inbox
 
+        # The clock starts once the worker answers: its start-up (Django, the models) is not intake.
+        while not app.control.ping(timeout=1.0):
+            if process.poll() is not None:
+                sys.exit("the worker stopped: see bench_social_worker.log")
         started = time.monotonic()
         for shard in range(SHARDS):
             process_inbox.delay(shard=shard)
@@ -220,12 +261,16 @@ def drain(args) -> None:
             if time.monotonic() - started > 1800:
                 sys.exit("not drained after 30 minutes")
         elapsed = time.monotonic() - started
+        settled = elapsed + worker_idle()
     finally:
         stop(process)
     incidents = Incident.objects.count()
+    kept = SocialMessage.objects.filter(state=MessageState.FEEDBACK).count()
+    print(f"judgement {args.judgement}")
     print(f"drained {args.events:,} events in {elapsed:.1f} s: {args.events / elapsed:,.0f} events/s")
-    print(f"  {incidents:,} incidents; batch size {settings.SOCIAL_BATCH_SIZE}; worker concurrency {args.concurrency}")
-    print(f"  load average {os.getloadavg()[0]:.2f}")
+    print(f"  everything enqueued beside it done after {settled:.1f} s: {args.events / settled:,.0f} events/s")
+    print(f"  {incidents:,} incidents, {kept:,} messages kept as feedback; batch size {settings.SOCIAL_BATCH_SIZE}; ")
+    print(f"  worker concurrency {args.concurrency}; load average {os.getloadavg()[0]:.2f}")
 
 
 # --- intake --------------------------------------------------------------------------------
@@ -391,6 +436,12 @@ def main() -> None:
     p = commands.add_parser("drain")
     p.add_argument("--events", type=int, default=100_000)
     p.add_argument("--concurrency", type=int, default=2)
+    p.add_argument(
+        "--judgement",
+        choices=["on", "off"],
+        default="on",
+        help="issue 12's intent, service suggestion and similarity indexing in the worker (off: as before them)",
+    )
     p = commands.add_parser("intake")
     p.add_argument("--seconds", type=int, default=20)
     p.add_argument("--connections", type=int, default=16)
