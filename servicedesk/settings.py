@@ -295,9 +295,13 @@ RATELIMIT_CACHE_URL = (
     or "locmemcache://ratelimit"
 )
 CACHES["ratelimit"] = {**env.cache_url_config(RATELIMIT_CACHE_URL), "KEY_PREFIX": "ratelimit"}
-if CACHES["ratelimit"]["BACKEND"].endswith("RedisCache"):
-    # Short timeouts: a Redis that hangs must not hold every request for long.
-    CACHES["ratelimit"].setdefault("OPTIONS", {}).update({"socket_connect_timeout": 0.5, "socket_timeout": 0.5})
+# Who has an incident's page open (tickets/collaboration.py): a few seconds' records that
+# every web process must share too, so in the same cache, under their own prefix.
+CACHES["presence"] = {**env.cache_url_config(RATELIMIT_CACHE_URL), "KEY_PREFIX": "presence"}
+for _shared_cache in (CACHES["ratelimit"], CACHES["presence"]):
+    if _shared_cache["BACKEND"].endswith("RedisCache"):
+        # Short timeouts: a Redis that hangs must not hold every request for long.
+        _shared_cache.setdefault("OPTIONS", {}).update({"socket_connect_timeout": 0.5, "socket_timeout": 0.5})
 # Proxies in front of the app that append the caller's address to X-Forwarded-For (the
 # compose stack's nginx: 1). Rate limits and lockouts count per client address through them.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
@@ -361,6 +365,10 @@ ATTACHMENT_ALLOWED_TYPES = {kind: _ATTACHMENT_KNOWN_TYPES[kind] for kind in _att
 
 # How often the console's queue asks what changed, in seconds.
 CONSOLE_LIVE_POLL_SECONDS = env.int("CONSOLE_LIVE_POLL_SECONDS", default=10)
+# How often an open incident page asks what changed and says its viewer is still there, in
+# seconds; somebody not heard of for INCIDENT_PRESENCE_SECONDS has left it.
+INCIDENT_LIVE_POLL_SECONDS = env.int("INCIDENT_LIVE_POLL_SECONDS", default=3)
+INCIDENT_PRESENCE_SECONDS = env.int("INCIDENT_PRESENCE_SECONDS", default=3 * INCIDENT_LIVE_POLL_SECONDS + 2)
 
 # The REST API (/api/v1/): conventions shared by every app live in servicedesk.api.
 REST_FRAMEWORK = {

@@ -50,12 +50,14 @@ def _tasks_run_in_process():
 
 @pytest.fixture(autouse=True)
 def _private_rate_limits(settings):
-    """Each test counts its rate limits alone, in local memory: the suite's Redis would add
+    """Each test counts its rate limits (and keeps presence) alone, in local memory: the suite's Redis would add
     up every test's requests, across xdist workers and runs (tests/servicedesk/test_ratelimit.py
     uses the real Redis on purpose)."""
     settings.CACHES = {
         **settings.CACHES,
         "ratelimit": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": f"ratelimit-{uuid4()}"},
+        # Presence too: incidents of different workers' databases share ids.
+        "presence": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": f"presence-{uuid4()}"},
     }
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import attachments, console, contacts, macros, portal, problems
+from .views import attachments, collaboration, console, contacts, macros, portal, problems
 
 urlpatterns = [
     # Agent console
@@ -15,6 +15,8 @@ urlpatterns = [
     path("incidents/<str:number>/not-an-incident/", console.incident_not_incident, name="incident_not_incident"),
     path("incidents/<str:number>/assign/", console.incident_assign, name="incident_assign"),
     path("incidents/<str:number>/assign-me/", console.incident_assign_me, name="incident_assign_me"),
+    path("incidents/<str:number>/live/", collaboration.incident_live, name="incident_live"),
+    path("incidents/<str:number>/leave/", collaboration.incident_leave, name="incident_leave"),
     path("incidents/<str:number>/priority/", console.incident_priority, name="incident_priority"),
     path("incidents/<str:number>/problem/", console.incident_problem_link, name="incident_problem_link"),
     path("incidents/<str:number>/problem/unlink/", console.incident_problem_unlink, name="incident_problem_unlink"),

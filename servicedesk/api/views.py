@@ -2,15 +2,13 @@
 
 - A 200 answer to GET carries an `ETag`, the hash of its representation; `If-None-Match`
   with that tag gets 304 and no body.
-- A PATCH may send `If-Match`: the view locks the object, compares its current ETag
-  (`require_if_match`) and answers 412 without changing anything when it moved on.
+- A PATCH may send `If-Match`: the object is locked, its current ETag compared, and a 412
+  answered without changing anything when it moved on. Incidents compare in their services
+  (`if_match_versions` gives the `expected_version` the pages give too); problems here
+  (`require_if_match`).
 - A NUL character in the path or the query string is refused before it reaches the
   database (PostgreSQL cannot store one and psycopg would raise).
 """
-
-import hashlib
-import json
-from typing import Any
 
 from django.http import HttpResponseNotModified, JsonResponse
 from django.utils.cache import patch_vary_headers
@@ -21,15 +19,19 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.metadata import SimpleMetadata
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.utils.encoders import JSONEncoder
 
+from .etags import etag_for
 from .exceptions import PreconditionFailed
 
 
-def etag_for(representation: Any) -> str:
-    """A strong ETag: the same representation always hashes to the same tag."""
-    canonical = json.dumps(representation, cls=JSONEncoder, sort_keys=True, separators=(",", ":"))
-    return '"' + hashlib.sha256(canonical.encode()).hexdigest()[:40] + '"'
+def if_match_versions(request: Request) -> list[str] | None:
+    """The versions an `If-Match` header accepts, for a service's `expected_version`; None
+    when any will do (no header, or `*`). Weak tags never match a strong one, as before."""
+    header = request.headers.get("If-Match")
+    if header is None:
+        return None
+    tags = parse_etags(header)
+    return None if "*" in tags else tags
 
 
 def require_if_match(request: Request, current_etag: str) -> None:

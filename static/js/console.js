@@ -95,7 +95,8 @@
       case "a": {
         const row = currentRow();
         if (row) post(row.dataset.assignUrl);
-        else if (incident && document.getElementById("assign-me")) post(incident.dataset.assignUrl);
+        // The page's button, whose form says which version of the incident it was drawn from.
+        else if (incident && document.getElementById("assign-me")) document.getElementById("assign-me").click();
         else return;
         break;
       }

@@ -11,7 +11,8 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from servicedesk.api.views import ServiceDeskAPIView, etag_for, require_if_match
+from servicedesk.api.exceptions import PreconditionFailed
+from servicedesk.api.views import ServiceDeskAPIView, etag_for, if_match_versions, require_if_match
 from servicedesk.shortcuts import get_or_404
 
 from .. import selectors, services
@@ -122,7 +123,7 @@ class IncidentDetailView(ShowsIncidents, ServiceDeskAPIView):
     )
     def patch(self, request: Request, number: str) -> Response:
         user = request.user
-        get_or_404(selectors.incident_get_own_row, user=user, number=number)  # 404 before anything else
+        incident = get_or_404(selectors.incident_get_own_row, user=user, number=number)  # 404 before anything else
         if not is_agent(user):
             refuse_fields(
                 request.data,
@@ -134,10 +135,12 @@ class IncidentDetailView(ShowsIncidents, ServiceDeskAPIView):
         serializer.is_valid(raise_exception=True)
         changes = dict(serializer.validated_data)
         services.check_incident_change(actor=user, changes=changes)  # refused before the lock is taken
-        with transaction.atomic():
-            incident = get_or_404(selectors.incident_get_for_update, user=user, number=number)
-            require_if_match(request, etag_for(self.shown(incident)))
-            services.incident_change(incident=incident, actor=user, **changes)
+        try:
+            services.incident_change(
+                incident=incident, actor=user, expected_version=if_match_versions(request), **changes
+            )
+        except services.IncidentChanged:
+            raise PreconditionFailed() from None
         return _with_etag(self.shown(get_or_404(selectors.incident_get_full, user=user, number=number)))
 
 

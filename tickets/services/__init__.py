@@ -25,7 +25,8 @@ One module per domain; a newcomer guesses the file from the noun:
 - `attachments`: files attached to incidents and replies, and platforms' media as links
 - `saved_views`: agents' saved views of the queue
 - `deflections`: self-service that solved it (a known error, an outage), once per form
-- `common`: what they share (the actor type, UNSET, numbering, the priority matrix, locks)
+- `common`: what they share (the actor type, UNSET, numbering, the priority matrix, locks, and
+  `incident_version`, the version a change is made from: the API's ETag, the pages' hidden field)
 
 Callers import from `tickets.services`; the names below are the public surface.
 """
@@ -45,7 +46,15 @@ from .attachments import (
 )
 from .bulk import BULK_LIMIT, incidents_bulk_assign, incidents_bulk_transition
 from .comments import comment_create, incident_reply_delivered
-from .common import UNSET, fitted_text, priority_for, reserve_numbers
+from .common import (
+    UNSET,
+    VERSIONED_RELATED,
+    IncidentChanged,
+    fitted_text,
+    incident_version,
+    priority_for,
+    reserve_numbers,
+)
 from .composites import incident_change, problem_change
 from .contacts import contact_create, contact_for_user, contact_merge
 from .deflections import deflection_record
@@ -103,9 +112,11 @@ __all__ = [
     "PROBLEM_EDITABLE_FIELDS",
     "REDACTED_TEXT",
     "UNSET",
+    "VERSIONED_RELATED",
     "Actor",
     "AttachmentLink",
     "AttachmentLinkDraft",
+    "IncidentChanged",
     "IncidentDraft",
     "attachment_create",
     "attachment_link_create",
@@ -141,6 +152,7 @@ __all__ = [
     "incident_source_edited",
     "incident_transition",
     "incident_update",
+    "incident_version",
     "incidents_bulk_assign",
     "incidents_bulk_transition",
     "incidents_close_resolved",

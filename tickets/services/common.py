@@ -1,7 +1,8 @@
 """What every service module shares: UNSET, numbering, the priority matrix,
-row locks, the small checks, and applying a set of field changes."""
+row locks and the version a change was made from, the small checks, and applying a set of
+field changes."""
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,9 +11,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 
-from ..access import is_agent
+from servicedesk.api.etags import etag_for
+
+from ..access import is_agent, sees_internal_notes
 from ..events import display_value
 from ..models import Incident, NumberSequence, Priority, PriorityRule, Problem
+from ..representations import incident_representation
 
 
 class _Unset:
@@ -48,8 +52,46 @@ def priority_for(*, impact: int, urgency: int) -> int:
     return rule.priority
 
 
-def _locked_incident(incident: Incident) -> Incident:
-    return Incident.objects.select_for_update().get(pk=incident.pk)
+# What an incident's representation names besides its own row: its version hashes them too.
+VERSIONED_RELATED = ("reporter", "assignee", "assignment_group", "service", "category", "problem")
+
+
+class IncidentChanged(Exception):
+    """A change made from a stale copy of an incident (a page opened, or a representation
+    read, before someone else changed it): refused, nothing written. `current_version` is
+    what the caller would have to have seen."""
+
+    message = "This incident changed since you opened it."
+
+    def __init__(self, *, incident: Incident, current_version: str):
+        super().__init__(self.message)
+        self.incident = incident
+        self.current_version = current_version
+
+
+def incident_version(incident: Incident, *, internal: bool = True) -> str:
+    """An incident's version as a reader sees it: the API's strong ETag of its representation
+    (`internal=False`: as a customer sees it). Whatever changes what the reader sees, a
+    status, an assignee, a reply that moves `updated_at`, an SLA flag set by the sweep,
+    changes it. Expects `VERSIONED_RELATED` loaded (else a query for each)."""
+    return etag_for(incident_representation(incident, internal=internal))
+
+
+def _locked_incident(
+    incident: Incident, *, expected_version: str | Collection[str] | None = None, actor: Any = None
+) -> Incident:
+    """The incident's row, locked until the transaction ends. With `expected_version` (one
+    version, or several as an If-Match header may name), refuse with `IncidentChanged` unless
+    the locked row is still at that version as `actor` sees it: compared under the lock, so
+    two writers from the same version cannot both pass."""
+    if expected_version is None:
+        return Incident.objects.select_for_update().get(pk=incident.pk)
+    locked = Incident.objects.select_related(*VERSIONED_RELATED).select_for_update(of=("self",)).get(pk=incident.pk)
+    current = incident_version(locked, internal=actor is None or sees_internal_notes(actor))
+    expected = {expected_version} if isinstance(expected_version, str) else set(expected_version)
+    if current not in expected:
+        raise IncidentChanged(incident=locked, current_version=current)
+    return locked
 
 
 def _locked_problem(problem: Problem) -> Problem:

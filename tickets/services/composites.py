@@ -1,5 +1,6 @@
 """Several changes at once in one transaction (the API's PATCH), each through its own service."""
 
+from collections.abc import Collection
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -8,24 +9,31 @@ from django.db import transaction
 
 from ..events import Actor
 from ..models import Incident, Problem, SupportGroup
-from .common import UNSET
+from .common import UNSET, _locked_incident
 from .incidents import incident_assign, incident_transition, incident_update
 from .problems import problem_link_incidents, problem_transition, problem_unlink_incident, problem_update
 from .reporters import acts_as_customer, check_incident_change, incident_reopen_by_reporter
 
 
-def incident_change(*, incident: Incident, actor: Actor, **changes: Any) -> Incident:
+def incident_change(
+    *, incident: Incident, actor: Actor, expected_version: str | Collection[str] | None = None, **changes: Any
+) -> Incident:
     """Apply descriptive fields, assignment, the problem link and then a status change in one
     transaction, each through its own service (rules, SLA and audit as ever): all or nothing.
 
     What `actor` may change is `check_incident_change`'s rule: a customer may only reopen
-    their incident, which is `incident_reopen_by_reporter` (the note is their reply)."""
+    their incident, which is `incident_reopen_by_reporter` (the note is their reply).
+    With `expected_version` (the API's If-Match), refused (`IncidentChanged`) unless the
+    incident is still at that version as `actor` sees it; the row stays locked until done."""
     check_incident_change(actor=actor, changes=changes)
-    if acts_as_customer(actor):
-        if changes:
-            incident = incident_reopen_by_reporter(incident=incident, actor=actor, note=changes["note"])
-        return incident
-    return _incident_change(incident=incident, actor=actor, **changes)
+    with transaction.atomic():
+        if expected_version is not None:
+            incident = _locked_incident(incident, expected_version=expected_version, actor=actor)
+        if acts_as_customer(actor):
+            if changes:
+                incident = incident_reopen_by_reporter(incident=incident, actor=actor, note=changes["note"])
+            return incident
+        return _incident_change(incident=incident, actor=actor, **changes)
 
 
 def _incident_change(

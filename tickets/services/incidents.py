@@ -1,5 +1,6 @@
 """One incident's lifecycle: open, move, assign, edit (what the reporter may do is in `reporters`)."""
 
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
@@ -109,16 +110,18 @@ def incident_transition(
     resolution: str = "",
     note: str = "",
     comment: Comment | None = None,
+    expected_version: str | Collection[str] | None = None,
 ) -> Incident:
     """Move an incident along its lifecycle (`INCIDENT_TRANSITIONS`), or refuse with a reason.
 
     On hold needs a reason and resolved needs a resolution note. The SLA clock pauses while
     on hold or resolved and resumes when the incident is worked again. `comment` is the reply
     that says the same as `note` (a reopen): the audit line points at it.
+    With `expected_version`, refused (`IncidentChanged`) if the incident moved on since.
     """
     hold_reason, resolution = _clean_text(hold_reason), _clean_text(resolution)
     with transaction.atomic():
-        incident = _locked_incident(incident)
+        incident = _locked_incident(incident, expected_version=expected_version, actor=actor)
         old_status = incident.status
         if to_status not in IncidentStatus.values:
             raise ValidationError({"status": f"“{to_status}” is not an incident status."})
@@ -187,7 +190,14 @@ def incident_transition(
     return incident
 
 
-def incident_close_not_incident(*, incident: Incident, kind: str, reason: str, actor: User) -> Incident:
+def incident_close_not_incident(
+    *,
+    incident: Incident,
+    kind: str,
+    reason: str,
+    actor: User,
+    expected_version: str | Collection[str] | None = None,
+) -> Incident:
     """An agent closes an open incident that is not one (a thanks, spam, chatter) and says why.
 
     It is cancelled, so its SLA clocks stop without a breach being flagged for the time it
@@ -203,7 +213,7 @@ def incident_close_not_incident(*, incident: Incident, kind: str, reason: str, a
     if len(reason) > Incident._meta.get_field("not_incident_reason").max_length:
         raise ValidationError({"reason": "The reason is limited to 500 characters."})
     with transaction.atomic():
-        incident = _locked_incident(incident)
+        incident = _locked_incident(incident, expected_version=expected_version, actor=actor)
         if not incident.is_open:
             raise state_conflict(
                 {
@@ -262,11 +272,14 @@ def incident_assign(
     actor: Actor,
     assignee: User | None = UNSET,
     assignment_group: SupportGroup | None = UNSET,
+    expected_version: str | Collection[str] | None = None,
 ) -> Incident:
+    """Set the group and/or the assignee (an active agent, or None: unassigned); with
+    `expected_version`, refused (`IncidentChanged`) if the incident moved on since."""
     if assignee is not UNSET:
         _require_agent(assignee, field="assignee")
     with transaction.atomic():
-        incident = _locked_incident(incident)
+        incident = _locked_incident(incident, expected_version=expected_version, actor=actor)
         now = timezone.now()
         events, changed = [], []
         if assignment_group is not UNSET and assignment_group != incident.assignment_group:
@@ -302,14 +315,17 @@ def incident_assign(
 INCIDENT_EDITABLE_FIELDS = ("title", "description", "impact", "urgency", "service", "category", "major")
 
 
-def incident_update(*, incident: Incident, actor: Actor, **changes: Any) -> Incident:
-    """Change an incident's descriptive fields; priority and SLA follow impact and urgency."""
+def incident_update(
+    *, incident: Incident, actor: Actor, expected_version: str | Collection[str] | None = None, **changes: Any
+) -> Incident:
+    """Change an incident's descriptive fields; priority and SLA follow impact and urgency.
+    With `expected_version`, refused (`IncidentChanged`) if the incident moved on since."""
     _refuse_unknown_fields(changes, editable=INCIDENT_EDITABLE_FIELDS, service="incident_update")
     for text_field in ("title", "description"):
         if text_field in changes:
             changes[text_field] = _clean_text(changes[text_field])
     with transaction.atomic():
-        incident = _locked_incident(incident)
+        incident = _locked_incident(incident, expected_version=expected_version, actor=actor)
         now = timezone.now()
         changed = _apply_changes(incident, changes)
         if not changed:

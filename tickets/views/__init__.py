@@ -1,6 +1,7 @@
 """Pages, one module per audience and domain; `tickets/urls.py` names them all.
 
 - `console`: the agents' queue and an incident's page (its forms post here too)
+- `collaboration`: an open incident page's live poll (who else is on it, what changed) and leaving it
 - `problems`: problems and known errors
 - `contacts`: the contact list and merging two contacts
 - `portal`: the customers' pages

@@ -1,12 +1,18 @@
 """The agents' console: the triage queue (live, with bulk actions) and an incident's page,
-whose forms each post to one view here and come back to it with their errors."""
+whose forms each post to one view here and come back to it with their errors, or, posted
+from a page older than the incident, with what changed since (its live poll and presence
+are in `collaboration.py`)."""
 
+import secrets
+from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,7 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 from servicedesk.redirects import back_to
 from servicedesk.shortcuts import act_and_redirect, flash_form_errors, get_or_404, int_or_none, submit_form
 
-from .. import selectors, services
+from .. import collaboration, selectors, services
 from ..decorators import agent_required
 from ..forms import (
     AssignForm,
@@ -224,15 +230,26 @@ def incident_bulk(request: HttpRequest) -> HttpResponse:
 @require_POST
 def incident_assign_me(request: HttpRequest, number: str) -> HttpResponse:
     incident = get_or_404(selectors.incident_get, user=request.user, number=number)
-    return act_and_redirect(
-        request,
-        lambda: services.incident_assign(incident=incident, assignee=request.user, actor=request.user),
-        success=f"{incident.number} is assigned to you.",
-        back=back_to(request, reverse("incident_detail", args=[incident.number])),
-    )
+    try:
+        services.incident_assign(
+            incident=incident, assignee=request.user, actor=request.user, expected_version=_expected_version(request)
+        )
+    except services.IncidentChanged as changed:
+        return _render_incident(request, changed.incident, refused_as_stale=_seen(request))
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, f"{incident.number} is assigned to you.")
+    return redirect(back_to(request, reverse("incident_detail", args=[incident.number])))
 
 
-def _render_incident(request: HttpRequest, incident: Incident, *, status: int = 200, **forms) -> HttpResponse:
+def _render_incident(
+    request: HttpRequest, incident: Incident, *, status: int = 200, refused_as_stale: int | None = None, **forms
+) -> HttpResponse:
+    """The incident page. `refused_as_stale`: a change from a page drawn at that audit event
+    was refused (the page says what changed since, with status 409); `forms` are those to
+    show again with what was typed in them."""
     forms.setdefault("transition_form", TransitionForm(incident=incident))
     forms.setdefault(
         "assign_form",
@@ -245,22 +262,70 @@ def _render_incident(request: HttpRequest, incident: Incident, *, status: int = 
     )
     forms.setdefault("problem_form", ProblemLinkForm())
     forms.setdefault("not_incident_form", NotIncidentForm())
-    return render(
-        request,
-        "tickets/incident_detail.html",
-        {
-            "incident": incident,
-            "timeline": selectors.incident_timeline(incident=incident, user=request.user),
-            "other_incidents": selectors.reporter_other_incidents(incident=incident),
-            "now": timezone.now(),
-            **forms,
-        },
-        status=status,
-    )
+    version = services.incident_version(incident)
+    seen = collaboration.incident_last_event_id(incident=incident)
+    page_id = secrets.token_urlsafe(8)  # this drawing of the page, for presence
+    context = {
+        "incident": incident,
+        "timeline": selectors.incident_timeline(incident=incident, user=request.user),
+        "other_incidents": selectors.reporter_other_incidents(incident=incident),
+        "now": timezone.now(),
+        # The page's version, and what its live poll last saw (the same, to begin with).
+        "version": version,
+        "seen": seen,
+        "polled": version,
+        "after": seen,
+        "page_id": page_id,
+        "others": collaboration.presence_refresh(
+            incident_id=incident.pk, user=request.user, replying=False, page=page_id
+        ),
+        "live_poll_seconds": settings.INCIDENT_LIVE_POLL_SECONDS,
+        **forms,
+    }
+    if refused_as_stale is not None:
+        status = 409
+        context["refused_as_stale"] = True
+        context["changes"] = collaboration.incident_changes_since(incident=incident, after_event_id=refused_as_stale)
+    return render(request, "tickets/incident_detail.html", context, status=status)
 
 
 def _incident_page(incident: Incident) -> str:
     return reverse("incident_detail", args=[incident.number])
+
+
+def _expected_version(request: HttpRequest) -> str | None:
+    """The version the posting page was drawn from; none (not checked) from a page without one."""
+    return request.POST.get("version") or None
+
+
+def _seen(request: HttpRequest) -> int:
+    return int_or_none(request.POST.get("seen")) or 0
+
+
+def _submit_incident_form(
+    request: HttpRequest,
+    incident: Incident,
+    *,
+    form_name: str,
+    make_form: Callable[[Incident], Form],
+    change: Callable[[dict, str | None], object],
+    success: str | Callable[[Any], str],
+) -> HttpResponse:
+    """Post one of the incident page's forms to its service with the version the page was
+    drawn from. Invalid or refused: the page again with the form as typed (400). Made from a
+    stale page: refused by the service, and the page again with what changed since and the
+    form as typed, bound to the latest version so that saving it again applies it (409)."""
+    form = make_form(incident)
+    expected = _expected_version(request)
+    try:
+        response = submit_form(
+            request, form, lambda data: change(data, expected), success=success, redirect_to=_incident_page(incident)
+        )
+    except services.IncidentChanged as changed:
+        return _render_incident(
+            request, changed.incident, refused_as_stale=_seen(request), **{form_name: make_form(changed.incident)}
+        )
+    return response or _render_incident(request, incident, status=400, **{form_name: form})
 
 
 @agent_required
@@ -275,14 +340,16 @@ def incident_detail(request: HttpRequest, number: str) -> HttpResponse:
 def incident_priority(request: HttpRequest, number: str) -> HttpResponse:
     """Impact, urgency (so the priority, and the SLA targets) and the major-incident flag."""
     incident = get_or_404(selectors.incident_get, user=request.user, number=number)
-    form = PriorityForm(request.POST)
-    return submit_form(
+    return _submit_incident_form(
         request,
-        form,
-        lambda data: services.incident_update(incident=incident, actor=request.user, **data),
+        incident,
+        form_name="priority_form",
+        make_form=lambda _: PriorityForm(request.POST),
+        change=lambda data, expected: services.incident_update(
+            incident=incident, actor=request.user, expected_version=expected, **data
+        ),
         success=lambda updated: f"{incident.number} is now {updated.get_priority_display().lower()}.",
-        redirect_to=_incident_page(incident),
-    ) or _render_incident(request, incident, priority_form=form, status=400)
+    )
 
 
 @agent_required
@@ -314,20 +381,21 @@ def incident_problem_unlink(request: HttpRequest, number: str) -> HttpResponse:
 @require_POST
 def incident_transition(request: HttpRequest, number: str) -> HttpResponse:
     incident = get_or_404(selectors.incident_get, user=request.user, number=number)
-    form = TransitionForm(request.POST, incident=incident)
-    return submit_form(
+    return _submit_incident_form(
         request,
-        form,
-        lambda data: services.incident_transition(
+        incident,
+        form_name="transition_form",
+        make_form=lambda current: TransitionForm(request.POST, incident=current),
+        change=lambda data, expected: services.incident_transition(
             incident=incident,
             to_status=data["status"],
             hold_reason=data["hold_reason"],
             resolution=data["resolution"],
             actor=request.user,
+            expected_version=expected,
         ),
         success=lambda moved: f"{incident.number} is now {IncidentStatus(moved.status).label.lower()}.",
-        redirect_to=_incident_page(incident),
-    ) or _render_incident(request, incident, transition_form=form, status=400)
+    )
 
 
 @agent_required
@@ -335,37 +403,38 @@ def incident_transition(request: HttpRequest, number: str) -> HttpResponse:
 def incident_not_incident(request: HttpRequest, number: str) -> HttpResponse:
     """Close it as not an incident (a thanks, spam, chatter), with the reason."""
     incident = get_or_404(selectors.incident_get, user=request.user, number=number)
-    form = NotIncidentForm(request.POST)
-    return submit_form(
+    return _submit_incident_form(
         request,
-        form,
-        lambda data: services.incident_close_not_incident(
-            incident=incident, kind=data["kind"], reason=data["reason"], actor=request.user
+        incident,
+        form_name="not_incident_form",
+        make_form=lambda _: NotIncidentForm(request.POST),
+        change=lambda data, expected: services.incident_close_not_incident(
+            incident=incident, kind=data["kind"], reason=data["reason"], actor=request.user, expected_version=expected
         ),
         success=lambda closed: (
             f"{incident.number} is closed as not an incident ({closed.get_not_incident_display().lower()})."
         ),
-        redirect_to=_incident_page(incident),
-    ) or _render_incident(request, incident, not_incident_form=form, status=400)
+    )
 
 
 @agent_required
 @require_POST
 def incident_assign(request: HttpRequest, number: str) -> HttpResponse:
     incident = get_or_404(selectors.incident_get, user=request.user, number=number)
-    form = AssignForm(request.POST)
-    return submit_form(
+    return _submit_incident_form(
         request,
-        form,
-        lambda data: services.incident_assign(
+        incident,
+        form_name="assign_form",
+        make_form=lambda _: AssignForm(request.POST),
+        change=lambda data, expected: services.incident_assign(
             incident=incident,
             assignee=data["assignee"],
             assignment_group=data["assignment_group"],
             actor=request.user,
+            expected_version=expected,
         ),
         success=f"{incident.number} assignment saved.",
-        redirect_to=_incident_page(incident),
-    ) or _render_incident(request, incident, assign_form=form, status=400)
+    )
 
 
 @agent_required

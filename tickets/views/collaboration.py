@@ -1,0 +1,71 @@
+"""An open incident page's live side: its poll says the viewer is still there (and whether
+they are replying), shows who else is, and, when the incident changed, redraws what
+changed (its head, its SLA, its timeline) and says who changed what since the page was
+drawn. The page's forms keep the version they were drawn from: a change from them after
+someone else's is refused by the services (see console.py)."""
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from servicedesk.shortcuts import get_or_404, int_or_none
+
+from .. import collaboration, selectors, services
+from ..decorators import agent_required
+
+
+@agent_required
+@require_GET
+def incident_live(request: HttpRequest, number: str) -> HttpResponse:
+    """Polled every INCIDENT_LIVE_POLL_SECONDS. `version` and `seen` are what the page was
+    drawn from (its forms carry them), `polled` and `after` what the last poll saw; nothing
+    changed since the last poll costs one query and a cache write."""
+    incident = get_or_404(collaboration.incident_live, user=request.user, number=number)
+    page_version = request.GET.get("version", "")
+    page_seen = int_or_none(request.GET.get("seen")) or 0
+    current = services.incident_version(incident)
+    context = {
+        "incident": incident,
+        "version": page_version,
+        "seen": page_seen,
+        "polled": current,
+        "after": incident.last_event_id,
+        "others": collaboration.presence_refresh(
+            incident_id=incident.pk,
+            user=request.user,
+            replying=request.GET.get("replying") == "1",
+            page=request.GET.get("page", ""),
+        ),
+        "page_id": request.GET.get("page", ""),
+        "live_poll_seconds": settings.INCIDENT_LIVE_POLL_SECONDS,
+    }
+    moved = current != request.GET.get("polled") or incident.last_event_id != int_or_none(request.GET.get("after"))
+    if moved:
+        context.update(
+            {
+                "redraw": True,
+                "oob": True,
+                "now": timezone.now(),
+                "timeline": selectors.incident_timeline(incident=incident, user=request.user),
+                "changes_since_page": (
+                    collaboration.incident_changes_since(incident=incident, after_event_id=page_seen)
+                    if current != page_version
+                    else None
+                ),
+                # The head is drawn anew, and its "Assign to me" acts on what it shows.
+                "head_version": current,
+                "head_seen": incident.last_event_id,
+            }
+        )
+    return render(request, "tickets/_incident_live_poll.html", context)
+
+
+@agent_required
+@require_POST
+def incident_leave(request: HttpRequest, number: str) -> HttpResponse:
+    """The page is closing (sent as a beacon): the others stop seeing its viewer."""
+    incident = get_or_404(selectors.incident_get_own_row, user=request.user, number=number)
+    collaboration.presence_leave(incident_id=incident.pk, user=request.user, page=request.POST.get("page", ""))
+    return HttpResponse(status=204)
