@@ -1,7 +1,9 @@
 """The status page's part of `manage.py demo_data` (idempotent): a history of 90 days with
 two past outages told in broadcasts, a scheduled change, a published maintenance broadcast,
-and the VPN known error in public words."""
+the VPN known error in public words, and a few people it answered on the portal (deflections:
+the dashboards' deflection rate)."""
 
+import uuid
 from datetime import timedelta
 
 from django.utils import timezone
@@ -14,6 +16,7 @@ from social.models import Direction, MessageState, SocialMessage
 from tickets.models import Problem
 
 from .models import PublicKnownError, ServiceState, StateChange
+from .self_service import self_service_deflect
 from .services import page_changed, state_changes_record
 
 
@@ -102,6 +105,8 @@ def load(sender, *, users: dict, services: dict, **kwargs) -> None:
     _public_answers(now)
     state_changes_record()
     page_changed()
+    if vpn_problem is not None:
+        _deflections(users, services, vpn_problem, now)
 
 
 DEMO_ANSWERS = [
@@ -129,6 +134,30 @@ def _public_answers(now) -> None:
             state=MessageState.SENT,
             created_at=at,
             sent_at=at,
+        )
+
+
+# (who, days ago, what they typed, what solved it): the VPN known error, or the VPN's state.
+DEMO_DEFLECTIONS = [
+    ("alice", 19, "VPN keeps dropping\nEvery afternoon my VPN disconnects", "known_error"),
+    ("bob", 11, "Cannot stay connected to the VPN\nIt drops when everybody is online", "known_error"),
+    ("alice", 5, "VPN slow and disconnecting", "outage"),
+    ("bob", 1, "VPN disconnected again during the meeting", "known_error"),
+]
+
+
+def _deflections(users: dict, services: dict, vpn_problem: Problem, now) -> None:
+    """People who typed a VPN problem on the portal and found the answer there. The keys are
+    fixed, so loading the demo again records nothing more."""
+    known = PublicKnownError.objects.get(problem=vpn_problem)
+    for n, (username, days, text, solved_by) in enumerate(DEMO_DEFLECTIONS):
+        self_service_deflect(
+            key=uuid.uuid5(uuid.NAMESPACE_URL, f"demo-deflection-{n}"),
+            text=text,
+            user=users[username],
+            known_error_id=known.pk if solved_by == "known_error" else None,
+            outage_service_id=services["VPN"].pk if solved_by == "outage" else None,
+            now=now - timedelta(days=days, hours=n),
         )
 
 

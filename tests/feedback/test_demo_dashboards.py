@@ -1,12 +1,13 @@
 """`manage.py demo_dashboards`: weeks of history, so the dashboards mean something at first sight."""
 
 import pytest
+from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.db.models import Sum
 
 from feedback.models import IncidentRollup, MessageRollup, SentimentScore
-from feedback.rollup_models import ALL_AGENTS, SurveyRollup
-from tickets.models import Incident
+from feedback.rollup_models import ALL_AGENTS, DeflectionRollup, SurveyRollup
+from tickets.models import Deflection, Incident
 
 pytestmark = pytest.mark.django_db
 
@@ -39,3 +40,15 @@ def test_eight_weeks_of_history_rolled_up_once(capsys):
         if row["messages"]
     ]
     assert len(shares) >= 8 and max(shares) > 1.5 * min(shares)
+
+
+def test_a_few_people_answered_by_self_service_make_a_deflection_rate(client):
+    call_command("demo_data")
+    call_command("demo_data")  # again: the same deflections
+    call_command("demo_dashboards")
+    assert Deflection.objects.count() == 4
+    assert {d.user.username for d in Deflection.objects.select_related("user")} == {"alice", "bob"}
+    assert DeflectionRollup.objects.filter(grain="month", agent_id=ALL_AGENTS).aggregate(n=Sum("deflections"))["n"] == 4
+    client.force_login(User.objects.get(username="manager"))
+    totals = {t["label"]: t["value"] for t in client.get("/dashboards/service/").context["totals"]}
+    assert totals["Deflections"] == "4" and totals["Deflection rate"].endswith(" %")
