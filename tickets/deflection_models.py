@@ -56,6 +56,11 @@ class Deflection(models.Model):
     def __str__(self):
         return f"{self.get_kind_display()} deflection at {self.created_at:%Y-%m-%d %H:%M}"
 
+    @property
+    def outage_state_label(self) -> str:
+        """The state as people read it ("major_outage" → "Major outage"); the status page names them."""
+        return self.outage_state.replace("_", " ").capitalize()
+
 
 # The incidents' channel a deflection's channel is weighed against (the rate's denominator):
 # the portal raises incidents on the web channel.

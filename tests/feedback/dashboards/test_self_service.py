@@ -101,7 +101,10 @@ def test_each_number_leads_to_what_it_counts(client, manager, deflected):
 
     listed = client.get(totals["Deflections"]["link"])
     assert len(listed.context["deflections"]) == 3
-    assert deflected["known"].number in listed.content.decode() and "Outage of VPN" in listed.content.decode()
+    assert (
+        deflected["known"].number in listed.content.decode()
+        and 'Outage of VPN <span class="text-body-secondary">(major outage)</span>' in listed.content.decode()
+    )
     assert len(client.get(totals["Deflections"]["previous_link"]).context["deflections"]) == 1
     assert "channel=web" in totals["Raised on the portal"]["link"]
     assert totals["Raised on the portal"]["link"].startswith("/incidents/?status=&opened=2026-11-02..2026-11-29")
