@@ -6,6 +6,7 @@ import uuid
 import pytest
 from django.urls import reverse
 
+from broadcasts import services as broadcasts
 from tickets.models import Deflection, Incident
 
 from ..factories import UserFactory
@@ -136,3 +137,22 @@ def test_the_portal_form_carries_the_panel(customer_client):
     page = customer_client.get(reverse("portal_raise")).content.decode()
     assert 'aria-live="polite"' in page and SUGGEST in page and "js/self_service.js" in page
     assert 'id="self-service-key"' in page and "{#" not in page and "#}" not in page
+
+
+def test_an_outage_shows_the_status_pages_updates_on_it(customer_client, desk, agent, manager):
+    update = broadcasts.broadcast_create(
+        by=agent,
+        kind="outage",
+        title="VPN down",
+        text="The VPN is down for everybody; we are restarting the concentrator.",
+        channels=["status"],
+        services=[desk["network"]],
+    )
+    broadcasts.broadcast_submit(broadcast=update, by=agent)
+    broadcasts.broadcast_approve(broadcast=update, by=manager)
+    broadcasts.broadcast_publish(broadcast_id=update.pk)
+
+    page = suggest(customer_client).content.decode()
+    assert "we are restarting the concentrator" in page
+    # and one query more than without updates: the broadcasts' services
+    assert get_queries(customer_client, f"{SUGGEST}?title=The+VPN+tunnel+drops+every+hour") == 18
