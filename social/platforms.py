@@ -100,6 +100,11 @@ class Capabilities:
     # module has `person_names(*, account, external_ids) -> {external_id: name}`, and a worker
     # fills the names in (`social.identities.identity_names_fill`).
     names_lookup: bool = False
+    # The platform can say the moment something is new over a connection held open (IMAP
+    # IDLE): the module has `watch(*, account_id, stop, check_seconds) -> str`, which holds it
+    # for an account with polling on until `stop` is set and polls whenever it hears of news
+    # (`social.inbox.watch`, run by `manage.py watch_accounts`); it returns why it ended.
+    watch: bool = False
 
 
 @runtime_checkable
@@ -418,6 +423,7 @@ register(
             find_sent=False,
             idempotent_send=False,
             files=True,
+            watch=True,
         ),
         message_noun="mail",
         posting_token="mail server",  # noqa: S106 (a name, not a secret)

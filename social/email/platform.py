@@ -1,10 +1,11 @@
 """E-mail's side of the platform contract (`social.platforms.PlatformProtocol`): raw messages
-by webhook (`views`) and from an IMAP mailbox (`poll`), answers checked and sent through
+by webhook (`views`) and from an IMAP mailbox (`poll`, and `watch`: IMAP IDLE), answers checked and sent through
 Django's e-mail backend (`outbound`); the files a mail carries, for the incident's
 attachments (`message_files`)."""
 
 from ..inbox.files import MessageFile
 from ..models import SocialMessage
+from .idle import watch
 from .inbound import attached_files, parse_message, raw_message
 from .outbound import find_sent, rule_violation, send
 from .poll import poll
@@ -22,4 +23,4 @@ def message_files(*, message: SocialMessage) -> list[MessageFile]:
     return [MessageFile(name=name, content=content) for name, content in attached_files(parse_message(source))]
 
 
-__all__ = ["find_sent", "message_files", "poll", "rule_violation", "send", "webhook"]
+__all__ = ["find_sent", "message_files", "poll", "rule_violation", "send", "watch", "webhook"]

@@ -189,6 +189,9 @@ ssl = no
 disable_plaintext_auth = no
 auth_mechanisms = plain login
 mail_location = maildir:{root}/home/%u/Maildir
+# IDLE: look at the mailbox every second where the kernel's notifications do not reach (30 s
+# by default), so the IDLE tests wait on the desk, not on the server.
+mailbox_idle_check_interval = 1 secs
 first_valid_uid = 1
 {extra}passdb {{
   driver = passwd-file
