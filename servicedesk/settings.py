@@ -382,7 +382,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["servicedesk.api.parsers.JSONBodyParser"],
     "DEFAULT_PAGINATION_CLASS": "servicedesk.api.pagination.KeysetPagination",
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "servicedesk.api.filtering.FilterBackend",
         "rest_framework.filters.SearchFilter",
     ],
     "DEFAULT_THROTTLE_CLASSES": ["servicedesk.api.throttling.TokenRateThrottle"],
@@ -418,6 +418,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "servicedesk.api.schema.forbid_nul_in_request_text",
+        "servicedesk.api.schema.empty_query_parameter_is_not_given",
     ],
     "ENUM_NAME_OVERRIDES": {
         "IncidentStatusEnum": "tickets.models.IncidentStatus",

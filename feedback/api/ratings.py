@@ -5,12 +5,12 @@ import re
 
 import django_filters
 from django.db.models import QuerySet
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from servicedesk.api.filtering import FilterBackend
 from servicedesk.api.views import ServiceDeskAPIView
 from tickets.api.filters import TimeFilter
 from tickets.api.permissions import IsAgent
@@ -71,7 +71,7 @@ class RatingListView(ServiceDeskAPIView):
     permission_classes = [IsAgent]
     queryset = Survey.objects.none()  # for the schema; requests read through ratings_for
     filterset_class = RatingFilter
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [FilterBackend]
     orderings = {"created_at": ("answered_at",)}
     default_ordering = "-created_at"
 

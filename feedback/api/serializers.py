@@ -52,6 +52,31 @@ class MetricsQuerySerializer(serializers.Serializer):
         return value
 
 
+class SelfServiceQuerySerializer(MetricsQuerySerializer):
+    """Self-service figures' parameters: deflections come from the portal only and have no
+    assignment, so no group, agent, other channel or breakdown (the schema says so)."""
+
+    group = None
+    agent = None
+    by = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["channel"].choices = ["web"]
+        self.fields["channel"].help_text = 'Only "web": deflections happen on the portal.'
+
+    def validate(self, attrs):
+        # Not in the schema, but said, not silently ignored, when sent.
+        given = {name for name in ("group", "agent", "by") if self.initial_data.get(name)}
+        if "by" in given:
+            raise serializers.ValidationError({"by": ["Self-service figures have no breakdown."]})
+        if given:
+            raise serializers.ValidationError(
+                {name: ["Deflections have no group or agent: they come from the portal."] for name in sorted(given)}
+            )
+        return super().validate(attrs)
+
+
 class DurationSerializer(serializers.Serializer):
     median = serializers.FloatField(allow_null=True)
     p90 = serializers.FloatField(allow_null=True)

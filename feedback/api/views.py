@@ -61,9 +61,10 @@ class MetricsView(ServiceDeskAPIView):
     shape = None
     link_kind = ""
     link_figure = ""  # the figure each period's link lists
+    query_serializer = s.MetricsQuerySerializer
 
     def answer(self, request: Request) -> Response:
-        query = s.MetricsQuerySerializer(data=request.query_params)
+        query = self.query_serializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         agent_scope = figures_agent_scope(request.user)
         form = WindowForm(request.query_params, agent_scope=agent_scope)
@@ -165,6 +166,7 @@ class SelfServiceMetricsView(MetricsView):
     shape = staticmethod(self_service_figures)
     link_kind = "deflections"
     link_figure = "deflections"
+    query_serializer = s.SelfServiceQuerySerializer
 
     def read(self, window, *, agent_scope: int | None, by: str | None) -> fig.Series:
         if agent_scope is not None:
@@ -183,7 +185,7 @@ class SelfServiceMetricsView(MetricsView):
         description=WINDOW_HELP.replace("agents the figures of their own incidents; ", "agents 403; ")
         + " `deflection_rate` is deflections ÷ (deflections + incidents raised on the portal); filters: `service`, "
         "and `channel` only `web` (a `group`, an `agent` or another channel is a 400); no `by`.",
-        parameters=[s.MetricsQuerySerializer],
+        parameters=[s.SelfServiceQuerySerializer],
         responses=s.SelfServiceMetricsSerializer,
     )
     def get(self, request: Request) -> Response:

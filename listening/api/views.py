@@ -7,12 +7,12 @@ import re
 import django_filters
 from django.db.models import Q, QuerySet
 from django.utils.choices import CallableChoiceIterator
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from servicedesk.api.filtering import FilterBackend
 from servicedesk.api.views import ServiceDeskAPIView
 from social import platforms
 from social.judgement import INTENT_CHOICES
@@ -149,7 +149,7 @@ class HeardMessageListView(ServiceDeskAPIView):
     permission_classes = [IsAgent]
     queryset = HeardMessage.objects.none()  # for the schema; requests read through heard_messages
     filterset_class = HeardMessageFilter
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [FilterBackend]
     orderings = {"posted_at": ("posted_at",)}
     default_ordering = "-posted_at"
 

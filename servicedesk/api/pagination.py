@@ -112,7 +112,7 @@ class KeysetPagination(BasePagination):
 
     def _page_size(self, request: Request) -> int:
         raw = request.query_params.get(self.page_size_query_param)
-        if raw is None:
+        if not raw:  # absent or empty (`?page_size=`): not given, as every empty parameter
             return self.page_size
         try:
             size = int(raw)
@@ -125,7 +125,7 @@ class KeysetPagination(BasePagination):
         return size
 
     def _ordering(self, request: Request, view) -> str:
-        ordering = request.query_params.get(self.ordering_query_param, view.default_ordering)
+        ordering = request.query_params.get(self.ordering_query_param) or view.default_ordering
         if ordering.removeprefix("-") not in view.orderings:
             choices = ", ".join(view.orderings)
             raise ValidationError({self.ordering_query_param: [f"Order by one of {choices}, or its reverse with -."]})

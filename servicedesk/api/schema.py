@@ -8,6 +8,7 @@ where they apply. A view only describes its own request and success bodies.
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
+from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 
 from .errors import ErrorSerializer
@@ -28,7 +29,29 @@ ERRORS = {
 }
 
 
+# What Python (and so REST framework's `trim_whitespace`) strips as whitespace, spelled out:
+# a regex's `\s` is not the same set in every engine.
+PYTHON_WHITESPACE = "\\t-\\r\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000"
+# Text that must not be blank: one character at least that is neither whitespace nor NUL.
+NOT_BLANK = f"^[^\\x00]*[^{PYTHON_WHITESPACE}\\x00][^\\x00]*$"
+
+
 class ServiceDeskAutoSchema(AutoSchema):
+    def _map_serializer_field(self, field, direction, bypass_extensions=False):
+        schema = super()._map_serializer_field(field, direction, bypass_extensions)
+        if (
+            direction == "request"
+            and type(field) is serializers.CharField
+            and not field.allow_blank
+            and field.trim_whitespace
+            and schema.get("type") == "string"
+            and "pattern" not in schema
+        ):
+            # REST framework refuses text that is only whitespace (it trims, then finds it
+            # blank): a schema that only says minLength 1 would promise " " is fine.
+            schema["pattern"] = NOT_BLANK
+        return schema
+
     def _map_basic_serializer(self, serializer, direction):
         schema = super()._map_basic_serializer(serializer, direction)
         if direction == "request" and isinstance(serializer, StrictInputSerializer):
@@ -131,4 +154,16 @@ def forbid_nul_in_request_text(result: dict, generator, request, public) -> dict
             for parameter in operation.get("parameters", []):
                 if parameter.get("in") in ("query", "path"):
                     _forbid_nul(parameter.get("schema"))
+    return result
+
+
+def empty_query_parameter_is_not_given(result: dict, generator, request, public) -> dict:
+    """drf-spectacular postprocessing hook. An optional query parameter sent empty (`?cursor=`,
+    `?updated_before=`, as a form leaves it) is one not given, everywhere in the API: the
+    schema says so (`allowEmptyValue`), whatever its format."""
+    for path in result.get("paths", {}).values():
+        for operation in path.values():
+            for parameter in operation.get("parameters", []):
+                if parameter.get("in") == "query" and not parameter.get("required"):
+                    parameter["allowEmptyValue"] = True
     return result

@@ -1,11 +1,11 @@
 """The social endpoints: messages in and out, for agents and managers."""
 
 from django.http import Http404
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from servicedesk.api.filtering import FilterBackend
 from servicedesk.api.views import ServiceDeskAPIView
 from tickets.api.permissions import IsAgent
 
@@ -23,7 +23,7 @@ class SocialMessageListView(ServiceDeskAPIView):
     permission_classes = [IsAgent]
     queryset = SocialMessage.objects.none()  # for the schema; requests read through selectors
     filterset_class = SocialMessageFilter
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [FilterBackend]
     orderings = {"created_at": ("created_at",)}
     default_ordering = "-created_at"
 

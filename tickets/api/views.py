@@ -3,7 +3,6 @@ serializes; the rules live in the services, who-sees-what in `tickets.access`.""
 
 from django.db import transaction
 from django.http import Http404
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
@@ -12,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from servicedesk.api.exceptions import PreconditionFailed
+from servicedesk.api.filtering import FilterBackend
 from servicedesk.api.views import ServiceDeskAPIView, etag_for, if_match_versions, require_if_match
 from servicedesk.shortcuts import get_or_404
 
@@ -66,7 +66,7 @@ class IncidentListView(ShowsIncidents, ServiceDeskAPIView):
     permission_classes = [HasRole]
     queryset = Incident.objects.none()  # for the schema; requests read through selectors
     filterset_class = IncidentFilter
-    filter_backends = [DjangoFilterBackend]  # `search` is one of IncidentFilter's filters
+    filter_backends = [FilterBackend]  # `search` is one of IncidentFilter's filters
     orderings = INCIDENT_ORDERINGS
     default_ordering = "-created_at"
 

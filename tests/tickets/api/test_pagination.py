@@ -137,6 +137,14 @@ def test_an_empty_cursor_is_the_first_page(as_agent, thirty):
     assert first.json()["results"] == as_agent.get("/api/v1/incidents/").json()["results"]
 
 
+def test_an_empty_page_size_or_ordering_is_the_default(as_agent, thirty):
+    default = as_agent.get("/api/v1/incidents/").json()["results"]
+    for query in ("page_size=", "ordering=", "page_size=&ordering=&cursor="):
+        response = as_agent.get(f"/api/v1/incidents/?{query}")
+        assert response.status_code == 200, query
+        assert response.json()["results"] == default, query
+
+
 def test_an_id_beyond_the_columns_range_in_a_cursor_is_harmless(as_agent, thirty):
     cursor = _cursor({"d": "next", "o": "-created_at", "v": ["2999-01-01T00:00:00Z", 10**30]})
     response = as_agent.get(f"/api/v1/incidents/?cursor={cursor}&page_size=200")
