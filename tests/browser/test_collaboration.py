@@ -134,6 +134,9 @@ def test_two_agents_on_one_incident_see_each_other_and_a_stale_change_is_refused
         shot(page, "collision-4-sam-sees-kims-assignment")
 
         # Kim leaves: Sam stops seeing Kim without waiting for the presence to expire.
+        # (leaving the page as a person does, so that it fires pagehide: a tab closed by the
+        # test harness may not)
+        kim_page.goto("about:blank")
         kim_page.close()
         page.locator("#presence").get_by_text("Nobody else has this incident open.").wait_for(timeout=5_000)
         # Chromium logs the refusal's status (409) itself; nothing else went wrong.
