@@ -46,6 +46,10 @@ def _presence_key(incident_id: int) -> str:
     return f"incident:{incident_id}"
 
 
+def _left_key(incident_id: int, page: str) -> str:
+    return f"incident:{incident_id}:left:{page}"
+
+
 def _display_name(user: User) -> str:
     return user.get_full_name() or user.get_username()
 
@@ -61,6 +65,11 @@ def presence_refresh(*, incident_id: int, user: User, replying: bool, page: str)
     try:
         present = _fresh(cache.get(key) or {}, now=now, ttl=ttl)
         present[user.pk] = (_display_name(user), replying, now, page)
+        # Pages said goodbye to stay gone: a heartbeat that was on its way when its page was
+        # left, or another's heartbeat writing back the entry it read before the goodbye,
+        # would otherwise show somebody who left for INCIDENT_PRESENCE_SECONDS.
+        left = cache.get_many([_left_key(incident_id, line[3]) for line in present.values()])
+        present = {pk: line for pk, line in present.items() if _left_key(incident_id, line[3]) not in left}
         cache.set(key, present, timeout=ttl)
     except Exception:  # any cache error: presence is a nicety, the page is not
         logger.warning("Presence cache unavailable", exc_info=True)
@@ -80,6 +89,7 @@ def presence_leave(*, incident_id: int, user: User, page: str) -> None:
     cache = caches["presence"]
     key = _presence_key(incident_id)
     try:
+        cache.set(_left_key(incident_id, page), True, timeout=settings.INCIDENT_PRESENCE_SECONDS)
         present = cache.get(key) or {}
         if user.pk in present and present[user.pk][3] == page:
             del present[user.pk]

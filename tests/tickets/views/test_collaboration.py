@@ -7,6 +7,7 @@ from html import unescape
 from urllib.parse import urlencode
 
 import pytest
+from django.core.cache import caches
 from django.test import Client
 from django.urls import reverse
 
@@ -168,6 +169,21 @@ def test_the_poll_shows_who_else_is_on_the_page_and_who_is_replying(agent_client
     colleague_client.post(reverse("incident_leave", args=[incident.number]), {"page": first_id})
     assert "Kim Colleague · viewing" in agent_client.get(live_url(incident, mine)).text
     colleague_client.post(reverse("incident_leave", args=[incident.number]), {"page": second_id})
+    assert "Nobody else has this incident open." in agent_client.get(live_url(incident, mine)).text
+
+
+def test_a_page_said_goodbye_to_stays_gone_whatever_arrives_after(agent_client, colleague_client, incident):
+    mine = page_of(agent_client, incident)
+    page = page_html(colleague_client, incident)
+    theirs, page_id = drawn(page), re.search(r'data-page="([^"]+)"', page)[1]
+    cache = caches["presence"]
+    read_before_goodbye = cache.get(f"incident:{incident.pk}")  # as a colleague's heartbeat in flight holds it
+
+    colleague_client.post(reverse("incident_leave", args=[incident.number]), {"page": page_id})
+    # That heartbeat writes back what it read, and the page's own last poll arrives late.
+    cache.set(f"incident:{incident.pk}", read_before_goodbye)
+    colleague_client.get(live_url(incident, theirs, page=page_id))
+
     assert "Nobody else has this incident open." in agent_client.get(live_url(incident, mine)).text
 
 
