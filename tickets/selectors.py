@@ -2,6 +2,7 @@
 queries a page makes does not grow with its length."""
 
 import hashlib
+import logging
 import re
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -37,6 +38,8 @@ from .models import (
     Visibility,
 )
 from .timeline import TimelineEntry, build_timeline
+
+logger = logging.getLogger(__name__)
 
 INCIDENT_LIST_RELATED = ("reporter", "assignee", "assignment_group", "service", "problem")
 
@@ -495,7 +498,10 @@ def saved_view_counts(
     missing = [view for view in views if view.pk not in counts]
     if missing:
         counted = _saved_view_counts_counted(user=user, views=missing, now=now, bound=bound)
-        cache.set_many({keys[pk]: count for pk, count in counted.items()}, SAVED_VIEW_COUNT_CACHE_SECONDS)
+        try:
+            cache.set_many({keys[pk]: count for pk, count in counted.items()}, SAVED_VIEW_COUNT_CACHE_SECONDS)
+        except Exception:  # a cache that does not answer: counted each time, never a failed queue
+            logger.warning("Saved-view counts not kept: the cache is unavailable", exc_info=True)
         counts.update(counted)
     return counts
 
@@ -513,7 +519,11 @@ def saved_view_counts_cached(
     if not views:
         return {}
     keys = keys or {view.pk: _saved_view_count_key(user=user, view=view, bound=bound) for view in views}
-    found = cache.get_many(list(keys.values()))
+    try:
+        found = cache.get_many(list(keys.values()))
+    except Exception:  # as above: nothing kept, so every count is missing and counted
+        logger.warning("Saved-view counts not read: the cache is unavailable", exc_info=True)
+        return {}
     return {pk: found[key] for pk, key in keys.items() if key in found}
 
 

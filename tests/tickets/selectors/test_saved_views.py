@@ -5,6 +5,7 @@ briefly in the shared cache for everyone whose count is the same."""
 import time
 
 import pytest
+from django.core.cache.backends.redis import RedisCache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.utils import timezone
@@ -116,3 +117,15 @@ def test_a_count_is_kept_no_longer_than_its_time(agent, contact, monkeypatch):
     time.sleep(0.3)
     assert selectors.saved_view_counts_cached(user=agent, views=[view]) == {}
     assert selectors.saved_view_counts(user=agent, views=[view], now=timezone.now())[view.pk] == ViewCount(2, True)
+
+
+def test_a_cache_that_does_not_answer_leaves_the_counts_to_the_database(agent, contact, monkeypatch, agent_client):
+    # Redis away: every count is made again, and the queue's counts still answer.
+    nobody = RedisCache("redis://127.0.0.1:1/0", {"OPTIONS": {"socket_connect_timeout": 0.2}})  # port 1: no one
+    monkeypatch.setattr(selectors, "cache", nobody)
+    IncidentFactory(reporter=contact)
+    view = services.saved_view_create(owner=agent, name="all open", query="")
+
+    assert selectors.saved_view_counts_cached(user=agent, views=[view]) == {}
+    assert selectors.saved_view_counts(user=agent, views=[view], now=timezone.now())[view.pk] == ViewCount(1, True)
+    assert agent_client.get("/incidents/views/counts/").status_code == 200
