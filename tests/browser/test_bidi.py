@@ -63,6 +63,10 @@ def test_an_override_in_a_title_or_a_name_reverses_nothing(page, agent, customer
     assert reads_in_order(page, "h1", "gpj.exe")
     assert page.locator("h1 .bidi-control").get_attribute("title") == "RIGHT-TO-LEFT OVERRIDE"
 
+    # Leave the incident page while still signed in: its goodbye (a beacon on pagehide) sent
+    # without cookies would be sent to the login page, whose fresh CSRF cookie could replace
+    # the one the next login form was drawn with.
+    page.goto("about:blank")
     page.context.clear_cookies()
     log_in(page, "alice")
     page.get_by_role("link", name="My incidents").wait_for()

@@ -186,6 +186,10 @@ def test_hostile_text_stays_inert_on_every_page(page, agent, customer):
     page.wait_for_timeout(600)
     assert page.locator("img[src=x]").count() == 0
 
+    # Leave the incident page while still signed in: its goodbye (a beacon on pagehide) sent
+    # without cookies would be sent to the login page, whose fresh CSRF cookie could replace
+    # the one the next login form was drawn with.
+    page.goto("about:blank")
     page.context.clear_cookies()
     log_in(page, "alice")
     for url in ("/portal/", f"/portal/incidents/{incident.number}/"):
