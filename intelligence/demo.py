@@ -7,7 +7,6 @@ last intervals against the weeks of history `demo_dashboards` writes, a spike ba
 to those messages. Idempotent: a second run adds nothing.
 """
 
-import random
 from datetime import timedelta
 
 from django.utils import timezone
@@ -76,10 +75,12 @@ def load(sender=None, **kwargs) -> int:
     if SocialMessage.objects.filter(external_id__startswith=PREFIX).exists():
         return 0
     x_account, _ = ensure_demo_accounts()
-    rng = random.Random(12)
+    # Spread evenly over the burst, more than a minute apart: each arrives in a minute of its own.
+    first, last = BURST_MINUTES
     now = timezone.now()
     texts = [(f"vpn-{n}", VPN_REPORTS[n % len(VPN_REPORTS)]) for n in range(len(PEOPLE))]
     texts += [(f"praise-{n}", text) for n, text in enumerate(PRAISE)]
+    spacing = (last - first) / len(texts)
     events = []
     for n, (key, text) in enumerate(texts):
         name, handle = PEOPLE[n % len(PEOPLE)]
@@ -94,7 +95,7 @@ def load(sender=None, **kwargs) -> int:
                 author_handle=f"@{handle}",
                 author_name=name,
                 text=f"@{DEMO_X_HANDLE} {text}",
-                created_at=now - timedelta(minutes=rng.uniform(*BURST_MINUTES)),
+                created_at=now - timedelta(minutes=first + n * spacing),
                 thread_key=external_id,
                 mentions_account=True,
             )
@@ -122,5 +123,5 @@ def _triage(*, services: dict, agent) -> None:
         # Triaged a few minutes after it came in, as on a real desk (the queue's "Updated"
         # times differ); the audit trail keeps the moment the demo was loaded, as
         # demo_data's own incidents do.
-        triaged = min(incident.created_at + timedelta(minutes=2 + incident.pk % 5), timezone.now())
+        triaged = min(incident.created_at + timedelta(minutes=2), timezone.now())
         Incident.objects.filter(pk=incident.pk).update(updated_at=triaged)
