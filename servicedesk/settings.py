@@ -512,6 +512,9 @@ BLUESKY_PDS_URL = env.str("BLUESKY_PDS_URL", default="https://bsky.social")
 BLUESKY_HANDLE = env.str("BLUESKY_HANDLE", default="")
 BLUESKY_APP_PASSWORD = env.str("BLUESKY_APP_PASSWORD", default="")
 BLUESKY_POLL = env.bool("BLUESKY_POLL", default=True)
+# Listening's post searches a Bluesky account may make per 5 minutes. The AppView allows an
+# address 3,000 requests per 5 minutes for everything; listening takes a small share of it.
+BLUESKY_SEARCH_REQUESTS = env.int("BLUESKY_SEARCH_REQUESTS", default=100)
 # E-mail: the desk's address (its id at the desk, and the From of its answers, sent through
 # the mail backend above), the mailbox it polls over IMAP (imaps://user:password@host/INBOX;
 # a password with reserved characters percent-encoded), and the bearer token a mail server's

@@ -385,12 +385,22 @@ register(
             rule="Bluesky counts graphemes: an emoji with its modifiers, or a letter with its accents, is one",
         ),
         capabilities=Capabilities(
-            webhook=False, polling=True, direct_messages=False, threads=True, find_sent=True, idempotent_send=True
+            webhook=False,
+            polling=True,
+            direct_messages=False,
+            threads=True,
+            find_sent=True,
+            idempotent_send=True,
+            # Each query's terms, one post search each (the search matches all of its words).
+            listening=True,
+            keyword_search=True,
         ),
         message_noun="post",
         posting_token="app password",  # noqa: S106 (a name, not a secret)
         handle_hint="handle.bsky.social on Bluesky",
         profile_link="https://bsky.app/profile/{handle}",
+        listen_budget=ListenBudget(requests=settings.BLUESKY_SEARCH_REQUESTS, window=timedelta(minutes=5)),
+        listens_to="Recent posts matching each term of each query (post search)",
         # A thread of up to 10 posts of 25 s each (the client's timeouts), after logging in.
         send_lease=timedelta(minutes=6),
     )

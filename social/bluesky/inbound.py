@@ -59,6 +59,15 @@ def notification_event(item: Any, *, account_id: str, where: str = "notification
         return _ignored(
             item, account_id=account_id, reason=IGNORED.get(reason, f"unknown reason {reason}"), key=f"{reason}:{uri}"
         )
+    return post_event(item, account_id=account_id, where=where, mentions_account=True)
+
+
+def post_event(item: Any, *, account_id: str, where: str, mentions_account: bool) -> ParsedEvent:
+    """A post as the AppView shows it: a notification's, or a search's `postView` (both carry
+    `uri`, `cid`, `author`, `record` and `indexedAt`). `mentions_account`: every post the
+    notifications give names or answers the desk; a post heard by a search does not."""
+    item = object_at(item, where)
+    uri = at_uri(item.get("uri"), f"{where}.uri")
     text_at(item.get("cid"), f"{where}.cid")  # answering it needs its cid
     author = object_at(item.get("author"), f"{where}.author")
     did = _did(author.get("did"), f"{where}.author.did")
@@ -92,7 +101,7 @@ def notification_event(item: Any, *, account_id: str, where: str = "notification
         in_reply_to=parent,
         thread_key=root or uri,
         url=post_url(uri, handle),
-        mentions_account=True,  # every post the notifications give names or answers the desk
+        mentions_account=mentions_account,
         raw=item,
         media=_images(record.get("embed"), did=did),
     )

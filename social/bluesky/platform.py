@@ -1,9 +1,11 @@
 """Bluesky's side of the platform contract (`social.platforms.PlatformProtocol`): mentions,
-replies and quotes polled from the notifications API, and reply posts checked, put under
-record keys chosen before posting, and looked for. No webhook: the PDS offers none."""
+replies and quotes polled from the notifications API, the listening queries' terms found by
+post search, and reply posts checked, put under record keys chosen before posting, and looked
+for. No webhook: the PDS offers none."""
 
 from django.http import Http404, HttpRequest, HttpResponse
 
+from .listen import listen
 from .outbound import find_sent, rule_violation, send
 from .poll import poll
 
@@ -12,4 +14,4 @@ def webhook(request: HttpRequest) -> HttpResponse:
     raise Http404("Bluesky delivers nothing by webhook; the desk polls it.")
 
 
-__all__ = ["find_sent", "poll", "rule_violation", "send", "webhook"]
+__all__ = ["find_sent", "listen", "poll", "rule_violation", "send", "webhook"]
