@@ -222,6 +222,13 @@ def contact_identities(*, contact_ids: list[int]) -> dict[int, list[ContactIdent
     return found
 
 
+def contacts_by_handle(*, q: str) -> QuerySet:
+    """The ids of the contacts met on a platform as `q` (a handle without its @, or the name
+    they go by there): a subquery of the console's reporter search (registered in
+    `SocialConfig.ready()`)."""
+    return SocialIdentity.objects.filter(Q(handle__icontains=q) | Q(display_name__icontains=q)).values("contact_id")
+
+
 def contact_messages(*, contact: Contact) -> ContactSection:
     """The latest messages the contact wrote on any platform, newest first (one query)."""
     messages = list(

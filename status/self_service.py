@@ -57,6 +57,13 @@ class Suggestions:
     triage: Triage | None = None  # the whole judgement, for agents only (never rendered to the public)
 
     @property
+    def prefill_service(self) -> Service | None:
+        """The triage's service when the desk is sure enough to fill it in for an agent."""
+        if self.triage is None or self.triage.confidence < settings.TRIAGE_PREFILL_CONFIDENCE:
+            return None
+        return self.triage.service
+
+    @property
     def count(self) -> int:
         return len(self.known_errors) + len(self.outages)
 
@@ -83,8 +90,8 @@ def _services_meant(triage: Triage) -> list[int]:
     """The services the text is about: the suggested one when the desk is sure enough to
     pre-fill it, then those of the most alike open incidents (alike enough to match)."""
     meant = []
-    if triage.service is not None and triage.confidence >= settings.TRIAGE_PREFILL_CONFIDENCE:
-        meant.append(triage.service.pk)
+    if (prefill := Suggestions(triage=triage).prefill_service) is not None:
+        meant.append(prefill.pk)
     for similar in triage.similar_open:
         service_id = similar.incident.service_id
         if similar.score >= MATCH_SCORE and service_id is not None and service_id not in meant:

@@ -7,12 +7,17 @@ An app registers, usually in its `AppConfig.ready()`:
   each contact is met (social: their handles on X, Facebook...), one query for any number of
   contacts (the contact list shows the channel beside each name);
 - a section source, `source(*, contact) -> ContactSection | None`: a block of the contact's
-  page (social: their latest messages), a constant number of queries.
+  page (social: their latest messages), a constant number of queries;
+- a contact finder, `finder(*, q) -> QuerySet of contact ids`: the contacts that words typed
+  into the new-incident form's reporter search name elsewhere (social: their handles), read
+  as a subquery of the one search query.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
+
+from django.db.models import QuerySet
 
 from .models import Contact
 
@@ -43,8 +48,13 @@ class SectionSource(Protocol):
     def __call__(self, *, contact: Contact) -> ContactSection | None: ...
 
 
+class ContactFinder(Protocol):
+    def __call__(self, *, q: str) -> QuerySet: ...
+
+
 _identity_sources: list[Callable[..., dict[int, list[ContactIdentity]]]] = []
 _section_sources: list[Callable[..., ContactSection | None]] = []
+_contact_finders: list[Callable[..., QuerySet]] = []
 
 
 def register_identity_source(source: IdentitySource) -> IdentitySource:
@@ -57,6 +67,17 @@ def register_section_source(source: SectionSource) -> SectionSource:
     if source not in _section_sources:
         _section_sources.append(source)
     return source
+
+
+def register_contact_finder(finder: ContactFinder) -> ContactFinder:
+    if finder not in _contact_finders:
+        _contact_finders.append(finder)
+    return finder
+
+
+def contact_ids_found_elsewhere(*, q: str) -> list[QuerySet]:
+    """Each finder's subquery of the ids of the contacts `q` names (not yet run)."""
+    return [finder(q=q) for finder in _contact_finders]
 
 
 def identities_of(*, contact_ids: list[int]) -> dict[int, list[ContactIdentity]]:

@@ -9,8 +9,10 @@ from django.contrib.auth.models import User
 from django.template.defaultfilters import filesizeformat
 
 from .models import (
+    AGENT_RAISED_CHANNELS,
     Channel,
     Comment,
+    Contact,
     Impact,
     Incident,
     IncidentStatus,
@@ -72,8 +74,79 @@ class IncidentRaiseForm(BootstrapForm):
     )
 
 
-class AgentIncidentCreateForm(IncidentRaiseForm):
+NEW_REPORTER = "new"
+
+
+class IncidentNewForm(BootstrapForm):
+    """What an agent fills in for somebody who called, came to the desk or wrote in a chat.
+
+    `reporter` is a contact's id (found with `reporter_q`, which is only kept so a form shown
+    again still lists what was found) or "new", with `reporter_name` and `reporter_email`.
+    `same_as` is the open incident the agent said this is ("This is the same")."""
+
+    reporter = forms.CharField(required=False, max_length=20)
+    reporter_q = forms.CharField(required=False, max_length=200, label="Find the person")
+    reporter_name = forms.CharField(required=False, max_length=Contact._meta.get_field("name").max_length, label="Name")
+    reporter_email = forms.EmailField(required=False, label="E-mail", help_text="So they hear of the replies.")
+    channel = forms.TypedChoiceField(
+        choices=[(c, Channel(c).label) for c in AGENT_RAISED_CHANNELS],
+        initial=Channel.PHONE,
+        widget=forms.RadioSelect,
+        label="They told you by",
+    )
+    title = forms.CharField(
+        max_length=Incident._meta.get_field("title").max_length, help_text="One line: what is wrong?"
+    )
+    description = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=Incident._meta.get_field("description").max_length,
+        help_text="In their words: what happened, since when, what they tried.",
+    )
+    service = forms.ModelChoiceField(
+        queryset=Service.objects.filter(active=True), required=False, empty_label="(none yet)"
+    )
+    # Set by the page while the service shown is the desk's suggestion, not the agent's choice.
+    service_suggested = forms.BooleanField(required=False, widget=forms.HiddenInput)
     impact = forms.TypedChoiceField(choices=Impact.choices, coerce=int, initial=Impact.LOW)
+    urgency = forms.TypedChoiceField(choices=Urgency.choices, coerce=int, initial=Urgency.LOW)
+    assignment_group = forms.ModelChoiceField(
+        queryset=SupportGroup.objects.all(),
+        required=False,
+        empty_label="(the service's team)",
+        label="Assignment group",
+    )
+    assignee = forms.ModelChoiceField(queryset=User.objects.none(), required=False, empty_label="(unassigned)")
+    same_as = forms.CharField(required=False, max_length=Incident._meta.get_field("number").max_length)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = agents()
+        self.fields["assignee"].label_from_instance = lambda u: u.get_full_name() or u.get_username()
+        self.fields["reporter_q"].widget.attrs.update(
+            {"type": "search", "autocomplete": "off", "placeholder": "Name, e-mail or @handle"}
+        )
+        self.fields["reporter_name"].widget.attrs["autocomplete"] = "off"
+        self.fields["reporter_email"].widget.attrs["autocomplete"] = "off"
+
+    def chosen_contact_id(self) -> int | None:
+        """The contact picked, as posted (to show it picked again), or None."""
+        value = (self.data.get("reporter") or "").strip() if self.is_bound else ""
+        return int(value) if value.isdigit() and 0 < int(value) < 2**63 else None
+
+    def clean(self):
+        data = super().clean()
+        chosen = (data.get("reporter") or "").strip()
+        name, email = (data.get("reporter_name") or "").strip(), data.get("reporter_email") or ""
+        if chosen == NEW_REPORTER or (not chosen and (name or email)):
+            if not name:
+                self.add_error("reporter_name", "Give the new person's name, or find them above.")
+            data["reporter"] = NEW_REPORTER
+        elif self.chosen_contact_id() is not None:
+            data["reporter"] = self.chosen_contact_id()
+        else:
+            self.add_error("reporter", "Choose who reported it: find them, or give a new person's name.")
+        return data
 
 
 class TransitionForm(BootstrapForm):

@@ -201,10 +201,20 @@ OPEN_STATUSES = frozenset({IncidentStatus.NEW, IncidentStatus.IN_PROGRESS, Incid
 
 
 class Channel(models.TextChoices, metaclass=ChannelsType):
-    """How an incident came in. tickets serves these two itself; other apps register theirs."""
+    """How an incident came in. tickets serves the web and the API itself, and records the
+    ways an agent hears of one in person (`AGENT_RAISED_CHANNELS`); other apps register theirs."""
 
     WEB = "web", "Web"
     API = "api", "API"
+    PHONE = "phone", "Phone"
+    WALK_IN = "walk_in", "Walk-in"
+    CHAT = "chat", "Chat"
+
+
+# What an agent raises an incident by in the console, for somebody who called, came to the
+# desk or wrote in a chat. Not the registered channels (X, e-mail…): an incident recorded by hand
+# there has no message to answer, so the reporter would never hear the replies the agent writes.
+AGENT_RAISED_CHANNELS = (Channel.PHONE, Channel.WALK_IN, Channel.CHAT)
 
 
 def channel_choices() -> list[tuple[str, str]]:

@@ -1,10 +1,12 @@
 from django.urls import path
 
-from .views import attachments, collaboration, console, contacts, macros, portal, problems
+from .views import attachments, collaboration, console, contacts, macros, new_incident, portal, problems
 
 urlpatterns = [
     # Agent console
     path("incidents/", console.incident_list, name="incident_list"),
+    path("incidents/new/", new_incident.incident_new, name="incident_new"),
+    path("incidents/new/reporters/", new_incident.incident_new_reporters, name="incident_new_reporters"),
     path("incidents/live/", console.incident_queue_live, name="incident_queue_live"),
     path("incidents/bulk/", console.incident_bulk, name="incident_bulk"),
     path("incidents/views/", console.saved_view_create, name="saved_view_create"),

@@ -113,6 +113,12 @@
         else location.href = "/incidents/#search";
         break;
       }
+      case "n": {
+        const raise = document.querySelector("[data-shortcut-new]");
+        if (!raise) return;
+        location.href = raise.href;
+        break;
+      }
       case "?":
         if (modal) bootstrap.Modal.getOrCreateInstance(modal).show();
         break;

@@ -156,3 +156,16 @@ def test_an_outage_shows_the_status_pages_updates_on_it(customer_client, desk, a
     assert "we are restarting the concentrator" in page
     # and one query more than without updates: the broadcasts' services
     assert get_queries(customer_client, f"{SUGGEST}?title=The+VPN+tunnel+drops+every+hour") == 18
+
+
+def test_the_agents_panel_offers_this_is_the_same_and_the_service_to_fill_in(agent_client, desk):
+    page = suggest(agent_client).content.decode()
+    assert f'name="same_as" value="{desk["theirs"].number}"' in page and "This is the same" in page
+    assert 'data-suggested-label="Network, 55 % sure"' in page
+
+
+def test_a_service_the_desk_is_not_sure_enough_of_is_shown_not_filled_in(agent_client, desk, settings):
+    settings.TRIAGE_PREFILL_CONFIDENCE = 0.9
+    page = suggest(agent_client).content.decode()
+    assert "Suggested service: <strong>Network</strong>" in page and "not sure enough to fill it in" in page
+    assert "data-suggested-service" not in page

@@ -11,6 +11,8 @@ writing on a social channel), or None for the system itself (SLA sweep, auto-clo
 One module per domain; a newcomer guesses the file from the noun:
 
 - `incidents`: one incident's lifecycle (open, move, assign, edit)
+- `on_behalf`: an agent raises an incident for somebody (phone, walk-in, chat), or adds them to
+  the open incident that is the same
 - `reporters`: what the reporter may do (raise, reply, reopen and its deadline), and the rules
   that depend on who acts (`incident_raise`, `incident_reply`, `check_incident_change`)
 - `comments`: public replies and internal notes
@@ -77,6 +79,7 @@ from .macros import (
     macro_reply,
     macro_update,
 )
+from .on_behalf import NewContact, also_reported_note, incident_also_reported, incident_raise_on_behalf
 from .periodic import incidents_close_resolved, sla_flag_breaches
 from .problems import (
     PROBLEM_EDITABLE_FIELDS,
@@ -118,6 +121,8 @@ __all__ = [
     "AttachmentLinkDraft",
     "IncidentChanged",
     "IncidentDraft",
+    "NewContact",
+    "also_reported_note",
     "attachment_create",
     "attachment_link_create",
     "attachment_links_create_bulk",
@@ -137,11 +142,13 @@ __all__ = [
     "contact_merge",
     "deflection_record",
     "fitted_text",
+    "incident_also_reported",
     "incident_assign",
     "incident_change",
     "incident_close_not_incident",
     "incident_create",
     "incident_raise",
+    "incident_raise_on_behalf",
     "incident_redact_source",
     "incident_reopen_by_reporter",
     "incident_reopen_deadline",

@@ -1,6 +1,8 @@
 """Pages, one module per audience and domain; `tickets/urls.py` names them all.
 
 - `console`: the agents' queue and an incident's page (its forms post here too)
+- `new_incident`: an agent raises an incident for somebody (phone, walk-in, chat), with the desk's
+  judgement beside the form as they type
 - `collaboration`: an open incident page's live poll (who else is on it, what changed) and leaving it
 - `problems`: problems and known errors
 - `contacts`: the contact list and merging two contacts
