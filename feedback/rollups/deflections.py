@@ -5,7 +5,7 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 
 from django.db import transaction
-from django.db.models import Count, Value
+from django.db.models import Case, CharField, Count, F, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -13,32 +13,37 @@ from tickets.deflection_models import INCIDENT_CHANNEL_OF
 from tickets.models import Deflection
 
 from ..rollup_models import DEFLECTION_COUNTERS, DeflectionRollup
-from .buckets import GRAIN_DAY, day_start, local_day
-from .periods import locked_cursor, recount_longer_periods, replace_periods, with_all_agents
+from .buckets import local_day
+from .periods import DaySource, days_recount, locked_cursor
 
 DEFLECTIONS = "deflections"
 # Deflections are inserted in one short transaction: a minute of overlap sees late commits.
 OVERLAP = timedelta(seconds=60)
+# A deflection's channel as the incident rollups name it (the portal's is the web's), read in
+# the query so the sums are grouped under it.
+INCIDENT_CHANNEL = Case(
+    *(When(channel=channel, then=Value(incident_channel)) for channel, incident_channel in INCIDENT_CHANNEL_OF.items()),
+    default=F("channel"),
+    output_field=CharField(),
+)
 
 
 def deflection_days_recount(*, days: Iterable[date]) -> None:
     """Recount the deflection rollups of `days`, then their weeks and months."""
-    days = sorted(set(days))
-    if not days:
-        return
-    rows: dict[tuple, dict] = {}
-    for day in days:
-        sums = (
-            Deflection.objects.filter(created_at__gte=day_start(day), created_at__lt=day_start(day + timedelta(1)))
-            .values("channel", service_or_none=Coalesce("service_id", Value(0)))
-            .order_by()
-            .annotate(deflections=Count("pk"))
-        )
-        for row in sums:
-            key = (day, row["service_or_none"], INCIDENT_CHANNEL_OF.get(row["channel"], row["channel"]), 0, 0)
-            rows[key] = {"deflections": rows.get(key, {}).get("deflections", 0) + row["deflections"]}
-    replace_periods(DeflectionRollup, GRAIN_DAY, days, with_all_agents(rows))
-    recount_longer_periods(DeflectionRollup, DEFLECTION_COUNTERS, days)
+    days_recount(
+        rollup=DeflectionRollup,
+        counters=DEFLECTION_COUNTERS,
+        days=days,
+        sources=[
+            DaySource(
+                rows=Deflection.objects.all(),
+                on="created_at",
+                # No group or agent: nothing was raised, so nobody was assigned.
+                dimensions=(Coalesce("service_id", Value(0)), INCIDENT_CHANNEL, Value(0), Value(0)),
+                counts={"deflections": Count("pk")},
+            )
+        ],
+    )
 
 
 def deflection_rollups_refresh() -> set[date]:

@@ -36,16 +36,14 @@ from ..rollup_models import (
 from ..surveys.models import GOOD_RATINGS, Survey, SurveyState
 from .buckets import (
     DURATION_BINS,
-    GRAIN_DAY,
     GRAIN_MONTH,
-    day_start,
     duration_bin,
     local_day,
     next_period,
     period_start,
 )
 from .deflections import DEFLECTIONS, deflection_rollups_refresh, deflections_rebuild
-from .periods import DIMENSION_FIELDS, locked_cursor, recount_longer_periods, replace_periods, with_all_agents
+from .periods import DIMENSION_FIELDS, DaySource, days_recount, locked_cursor
 from .rebuild_sql import rebuild_in_sql
 
 INCIDENTS = "incidents"
@@ -329,82 +327,71 @@ assert len(RESPONSE_BIN_FIELDS) == DURATION_BINS
 
 def incident_days_recount(*, days: Iterable[date]) -> None:
     """Recount the incident rollups of `days` from the facts, then their weeks and months."""
-    days = sorted(set(days))
-    if not days:
-        return
-    rows: dict[tuple, dict] = {}
-    for day_field, counts in INCIDENT_COUNTS.items():
-        sums = (
-            IncidentFact.objects.filter(**{f"{day_field}__in": days})
-            .values(day_field, *DIMENSION_FIELDS)
-            .order_by()
-            .annotate(**counts())
-        )
-        for row in sums:
-            key = (row.pop(day_field), *(row.pop(f) for f in DIMENSION_FIELDS))
-            target = rows.setdefault(key, dict.fromkeys(INCIDENT_COUNTERS, 0))
-            for name, value in row.items():
-                target[name] += value
-    replace_periods(IncidentRollup, GRAIN_DAY, days, with_all_agents(rows))
-    recount_longer_periods(IncidentRollup, INCIDENT_COUNTERS, days)
+    days_recount(
+        rollup=IncidentRollup,
+        counters=INCIDENT_COUNTERS,
+        days=days,
+        sources=[
+            DaySource(rows=IncidentFact.objects.all(), on=day_field, dimensions=DIMENSION_FIELDS, counts=counts())
+            for day_field, counts in INCIDENT_COUNTS.items()
+        ],
+    )
+
+
+def _of_incident(field: str) -> Coalesce:
+    return Coalesce(f"incident__{field}", Value(0))
 
 
 def message_days_recount(*, days: Iterable[date]) -> None:
     """Recount the message rollups of `days` from the scores, then their weeks and months."""
-    days = sorted(set(days))
-    if not days:
-        return
-    rows: dict[tuple, dict] = {}
-    for day in days:
-        sums = (
-            SentimentScore.objects.filter(created_at__gte=day_start(day), created_at__lt=day_start(day + timedelta(1)))
-            .values(
-                "channel",
-                service=Coalesce("incident__service_id", Value(0)),
-                group=Coalesce("incident__assignment_group_id", Value(0)),
-                agent=Coalesce("incident__assignee_id", Value(0)),
+    days_recount(
+        rollup=MessageRollup,
+        counters=MESSAGE_COUNTERS,
+        days=days,
+        sources=[
+            DaySource(
+                rows=SentimentScore.objects.all(),
+                on="created_at",
+                dimensions=(
+                    _of_incident("service_id"),
+                    "channel",
+                    _of_incident("assignment_group_id"),
+                    _of_incident("assignee_id"),
+                ),
+                counts={
+                    "messages": Count("pk"),
+                    "negative": Count("pk", filter=negative_q()),
+                    "sentiment_sum": Sum("score"),
+                },
             )
-            .order_by()
-            .annotate(messages=Count("pk"), negative=Count("pk", filter=negative_q()), sentiment_sum=Sum("score"))
-        )
-        for row in sums:
-            rows[(day, row["service"], row["channel"], row["group"], row["agent"])] = {
-                name: row[name] for name in MESSAGE_COUNTERS
-            }
-    replace_periods(MessageRollup, GRAIN_DAY, days, with_all_agents(rows))
-    recount_longer_periods(MessageRollup, MESSAGE_COUNTERS, days)
+        ],
+    )
 
 
 def survey_days_recount(*, days: Iterable[date]) -> None:
     """Recount the survey rollups of `days` from the surveys sent on them, then their weeks and months."""
-    days = sorted(set(days))
-    if not days:
-        return
-    rows: dict[tuple, dict] = {}
-    for day in days:
-        sums = (
-            Survey.objects.filter(
-                state=SurveyState.SENT, sent_at__gte=day_start(day), sent_at__lt=day_start(day + timedelta(1))
+    days_recount(
+        rollup=SurveyRollup,
+        counters=SURVEY_COUNTERS,
+        days=days,
+        sources=[
+            DaySource(
+                rows=Survey.objects.filter(state=SurveyState.SENT),
+                on="sent_at",
+                dimensions=(
+                    _of_incident("service_id"),
+                    "incident__channel",
+                    _of_incident("assignment_group_id"),
+                    _of_incident("assignee_id"),
+                ),
+                counts={
+                    "sent": Count("pk"),
+                    "answered": Count("pk", filter=Q(rating__isnull=False)),
+                    "good": Count("pk", filter=Q(rating__in=GOOD_RATINGS)),
+                },
             )
-            .values(
-                channel=F("incident__channel"),
-                service=Coalesce("incident__service_id", Value(0)),
-                group=Coalesce("incident__assignment_group_id", Value(0)),
-                agent=Coalesce("incident__assignee_id", Value(0)),
-            )
-            .order_by()
-            .annotate(
-                sent=Count("pk"),
-                answered=Count("pk", filter=Q(rating__isnull=False)),
-                good=Count("pk", filter=Q(rating__in=GOOD_RATINGS)),
-            )
-        )
-        for row in sums:
-            rows[(day, row["service"], row["channel"], row["group"], row["agent"])] = {
-                name: row[name] for name in SURVEY_COUNTERS
-            }
-    replace_periods(SurveyRollup, GRAIN_DAY, days, with_all_agents(rows))
-    recount_longer_periods(SurveyRollup, SURVEY_COUNTERS, days)
+        ],
+    )
 
 
 # --- rebuilding ---------------------------------------------------------------------------
