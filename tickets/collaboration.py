@@ -119,10 +119,6 @@ def incident_live(*, user: User | AnonymousUser, number: str) -> Incident:
     return incident
 
 
-def incident_last_event_id(*, incident: Incident) -> int:
-    return Event.objects.filter(incident=incident).order_by("-pk").values_list("pk", flat=True).first() or 0
-
-
 def incident_changes_since(*, incident: Incident, after_event_id: int) -> list[Event]:
     """What happened to the incident after the event `after_event_id`, oldest first, with who
     did it: the differences a page drawn then does not show."""

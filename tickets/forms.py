@@ -32,6 +32,7 @@ from .selectors import (
     QUEUE_SLA_FILTERS,
     QUEUE_SORTS,
     QUEUE_STATUS_FILTERS,
+    AssignmentChoices,
     QueueFilters,
     agents,
 )
@@ -187,10 +188,16 @@ class AssignForm(BootstrapForm):
     )
     assignee = forms.ModelChoiceField(queryset=User.objects.none(), required=False, empty_label="(unassigned)")
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, choices: AssignmentChoices | None = None, **kwargs):
+        """`choices`: the groups and agents to offer, read beforehand (`assignment_choices`,
+        one query for both); without them each field reads its own. What is posted is
+        checked against the fields' querysets either way."""
         super().__init__(*args, **kwargs)
         self.fields["assignee"].queryset = agents()
         self.fields["assignee"].label_from_instance = lambda u: u.get_full_name() or u.get_username()
+        if choices is not None:
+            self.fields["assignment_group"].choices = [("", "(no group)"), *choices.groups]
+            self.fields["assignee"].choices = [("", "(unassigned)"), *choices.agents]
 
 
 class MultipleFileInput(forms.ClearableFileInput):

@@ -11,7 +11,21 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import connection, models
-from django.db.models import Case, Count, F, Func, Max, Prefetch, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    F,
+    Func,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.expressions import RawSQL
 from django.db.models.lookups import GreaterThan, LessThan
 from django.http import QueryDict
@@ -35,6 +49,7 @@ from .models import (
     ProblemStatus,
     SavedView,
     Service,
+    SupportGroup,
     Visibility,
 )
 from .timeline import TimelineEntry, build_timeline
@@ -85,12 +100,73 @@ def problem_get(*, user: User | AnonymousUser, number: str) -> Problem:
         raise Problem.DoesNotExist("No such problem.") from None
 
 
-def reporter_other_incidents(*, incident: Incident, limit: int = 10) -> list[Incident]:
-    return list(
-        Incident.objects.filter(reporter_id=incident.reporter_id)
-        .exclude(pk=incident.pk)
-        .order_by("-created_at")[:limit]
+def incident_for_page(*, user: User | AnonymousUser, number: str, others: int = 10) -> Incident:
+    """The incident for its page, found as `incident_get` finds it, with in the same query
+    what the page draws beside it: `last_event_id`, the id of its latest audit event (0 if
+    none; what the page was drawn from, its live poll and forms carry it), and
+    `reporter_others`, its reporter's `others` latest other incidents, newest first.
+
+    One query, not three: the page's incident comes first among its reporter's incidents
+    (the reporter index finds them), the latest `others` of the rest after it."""
+    this_one = Q(number=number)
+    reporter = Incident.objects.filter(this_one).values("reporter_id")[:1]
+    latest_event = Event.objects.filter(incident=OuterRef("pk")).order_by("-pk").values("pk")[:1]
+    rows = list(
+        incidents_visible_to(user)
+        .filter(reporter_id=Subquery(reporter))
+        .select_related(*INCIDENT_LIST_RELATED, "category")
+        .annotate(
+            is_this_one=Case(When(this_one, then=Value(1)), default=Value(0)),
+            # Only the page's incident needs it: the others are links.
+            last_event_id=Case(When(this_one, then=Subquery(latest_event))),
+        )
+        .order_by("-is_this_one", "-created_at", "-pk")[: others + 1]
     )
+    if not rows or rows[0].number != number:
+        raise Incident.DoesNotExist("No such incident.")
+    incident, *incident.reporter_others = rows
+    incident.last_event_id = incident.last_event_id or 0
+    return incident
+
+
+@dataclass(frozen=True)
+class AssignmentChoices:
+    """The assignment form's choices, (id, label), in the order they are offered."""
+
+    groups: list[tuple[int, str]]
+    agents: list[tuple[int, str]]
+
+
+def assignment_choices() -> AssignmentChoices:
+    """The support groups and the agents an incident may be assigned to, in one query: the
+    incident page offers both every time it is drawn. Labels as the forms show them."""
+    text = CharField()
+    groups = SupportGroup.objects.order_by().annotate(
+        kind=Value("group", output_field=text),
+        label=F("name"),
+        label_2=Value("", output_field=text),
+        label_3=Value("", output_field=text),
+    )
+    people = (
+        agents()
+        .order_by()
+        .annotate(
+            kind=Value("agent", output_field=text), label=F("first_name"), label_2=F("last_name"), label_3=F("username")
+        )
+    )
+    columns = ("kind", "pk", "label", "label_2", "label_3")
+    rows = (
+        groups.values_list(*columns)
+        .union(people.values_list(*columns), all=True)
+        .order_by("kind", "label", "label_2", "label_3")
+    )
+    choices = AssignmentChoices(groups=[], agents=[])
+    for kind, pk, name, last_name, username in rows:
+        if kind == "group":
+            choices.groups.append((pk, name))
+        else:  # User.get_full_name(), else the username
+            choices.agents.append((pk, f"{name} {last_name}".strip() or username))
+    return choices
 
 
 def incident_timeline(*, incident: Incident, user: User | AnonymousUser) -> list[TimelineEntry]:

@@ -244,16 +244,25 @@ def incident_assign_me(request: HttpRequest, number: str) -> HttpResponse:
     return redirect(back_to(request, reverse("incident_detail", args=[incident.number])))
 
 
-def _render_incident(
+def _render_incident(request: HttpRequest, incident: Incident, **kwargs) -> HttpResponse:
+    """The incident page again after a form posted to it, read afresh: `_draw_incident`."""
+    return _draw_incident(request, selectors.incident_for_page(user=request.user, number=incident.number), **kwargs)
+
+
+def _draw_incident(
     request: HttpRequest, incident: Incident, *, status: int = 200, refused_as_stale: int | None = None, **forms
 ) -> HttpResponse:
-    """The incident page. `refused_as_stale`: a change from a page drawn at that audit event
+    """The incident page, for `incident` as `selectors.incident_for_page` reads it (the page
+    draws what it holds). `refused_as_stale`: a change from a page drawn at that audit event
     was refused (the page says what changed since, with status 409); `forms` are those to
     show again with what was typed in them."""
     forms.setdefault("transition_form", TransitionForm(incident=incident))
     forms.setdefault(
         "assign_form",
-        AssignForm(initial={"assignee": incident.assignee_id, "assignment_group": incident.assignment_group_id}),
+        AssignForm(
+            initial={"assignee": incident.assignee_id, "assignment_group": incident.assignment_group_id},
+            choices=selectors.assignment_choices(),
+        ),
     )
     forms.setdefault("comment_form", CommentForm())
     forms.setdefault(
@@ -263,12 +272,12 @@ def _render_incident(
     forms.setdefault("problem_form", ProblemLinkForm())
     forms.setdefault("not_incident_form", NotIncidentForm())
     version = services.incident_version(incident)
-    seen = collaboration.incident_last_event_id(incident=incident)
+    seen = incident.last_event_id
     page_id = secrets.token_urlsafe(8)  # this drawing of the page, for presence
     context = {
         "incident": incident,
         "timeline": selectors.incident_timeline(incident=incident, user=request.user),
-        "other_incidents": selectors.reporter_other_incidents(incident=incident),
+        "other_incidents": incident.reporter_others,
         "now": timezone.now(),
         # The page's version, and what its live poll last saw (the same, to begin with).
         "version": version,
@@ -331,8 +340,8 @@ def _submit_incident_form(
 @agent_required
 @require_GET
 def incident_detail(request: HttpRequest, number: str) -> HttpResponse:
-    incident = get_or_404(selectors.incident_get, user=request.user, number=number)
-    return _render_incident(request, incident)
+    incident = get_or_404(selectors.incident_for_page, user=request.user, number=number)
+    return _draw_incident(request, incident)
 
 
 @agent_required

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from tickets import services
 
-from ...factories import IncidentFactory
+from ...factories import IncidentFactory, SupportGroupFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -27,6 +27,20 @@ def test_an_agent_works_an_incident_from_its_page(agent_client, agent, contact):
     assert (incident.status, incident.assignee, incident.resolution) == ("resolved", agent, "Restarted")
     page = agent_client.get(url).text
     assert "Restarting it" in page and "Resolved" in page
+
+
+def test_the_incident_page_offers_the_groups_and_agents_with_its_assignment_chosen(agent_client, agent, contact):
+    network = SupportGroupFactory(name="Network")
+    SupportGroupFactory(name="Workplace")
+    incident = IncidentFactory(reporter=contact)
+    services.incident_assign(incident=incident, assignee=agent, assignment_group=network, actor=agent)
+    older = IncidentFactory(reporter=contact, title="The printer again")
+
+    page = agent_client.get(reverse("incident_detail", args=[incident.number])).text
+    assert '<option value="">(no group)</option>' in page and '<option value="">(unassigned)</option>' in page
+    assert f'<option value="{network.pk}" selected>Network</option>' in page and ">Workplace</option>" in page
+    assert f'<option value="{agent.pk}" selected>Sam Agent</option>' in page
+    assert older.number in page and "The printer again" in page and incident.number in page
 
 
 def test_the_list_filters_by_status_and_assignee(agent_client, agent, contact):
