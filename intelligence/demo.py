@@ -15,7 +15,7 @@ from social.events import SHARDS, Kind, ParsedEvent
 from social.inbox.claim import process_pending
 from social.inbox.store import inbound_store
 from social.models import SocialMessage
-from social.simulator import DEMO_X_HANDLE, ensure_demo_accounts
+from social.simulator import DEMO_X_HANDLE, PEOPLE, ensure_demo_accounts
 from tickets.models import Incident
 from tickets.services import incident_update
 
@@ -43,30 +43,6 @@ PRAISE = [
     "brilliant work on the new laptops, thanks team",
     "the new wifi in building B is amazing",
     "love the new self-service portal",
-]
-PEOPLE = [
-    ("Ana Lima", "analima"),
-    ("Tom Becker", "tbecker"),
-    ("Mia Novak", "mianovak"),
-    ("Sam Quinn", "samq"),
-    ("Lea Costa", "leacosta"),
-    ("Omar Haddad", "omarh"),
-    ("Nina Berg", "ninaberg"),
-    ("Zoe Adams", "zoe_a"),
-    ("Ravi Shah", "ravi_s"),
-    ("Jo Walsh", "jo_w"),
-    ("Priya Kumar", "priya_k"),
-    ("Marco Torres", "mtorres"),
-    ("Lin Chen", "lin_dev"),
-    ("Dana Whitfield", "danaw"),
-    ("Ivo Marin", "ivom"),
-    ("Kai Berger", "kaib"),
-    ("Elena Rossi", "erossi"),
-    ("Finn Olsen", "finno"),
-    ("Grace Park", "gpark"),
-    ("Hugo Meyer", "hmeyer"),
-    ("Iris Kovac", "ikovac"),
-    ("Jonas Lund", "jlund"),
 ]
 
 

@@ -24,6 +24,8 @@ DEMO_X_HANDLE = "servicedesk_demo"
 DEMO_PAGE_ID = "100000000000001"
 DEMO_PAGE_NAME = "Service Desk (demo)"
 
+# The people who write to the desk in every simulation and demo (the stand-ins, the mail
+# simulator, intelligence.demo's VPN episode): one crowd, so the pages show the same names.
 PEOPLE = [
     ("Jess Moreau", "jess_m"),
     ("Kim Osei", "kimosei"),
@@ -37,6 +39,19 @@ PEOPLE = [
     ("Nina Berg", "ninaberg"),
     ("Ivo Petrov", "ivop"),
     ("Zoe Adams", "zoe_a"),
+    ("Jo Walsh", "jo_w"),
+    ("Priya Kumar", "priya_k"),
+    ("Marco Torres", "mtorres"),
+    ("Lin Chen", "lin_dev"),
+    ("Dana Whitfield", "danaw"),
+    ("Ivo Marin", "ivom"),
+    ("Kai Berger", "kaib"),
+    ("Elena Rossi", "erossi"),
+    ("Finn Olsen", "finno"),
+    ("Grace Park", "gpark"),
+    ("Hugo Meyer", "hmeyer"),
+    ("Iris Kovac", "ikovac"),
+    ("Jonas Lund", "jlund"),
 ]
 PROBLEMS = [
     "my VPN drops every 5 minutes since this morning",
