@@ -88,7 +88,9 @@ class IncidentNewForm(BootstrapForm):
     reporter = forms.CharField(required=False, max_length=20)
     reporter_q = forms.CharField(required=False, max_length=200, label="Find the person")
     reporter_name = forms.CharField(required=False, max_length=Contact._meta.get_field("name").max_length, label="Name")
-    reporter_email = forms.EmailField(required=False, label="E-mail", help_text="So they hear of the replies.")
+    reporter_email = forms.EmailField(
+        required=False, label="E-mail", help_text="For the satisfaction survey, and to find them next time."
+    )
     channel = forms.TypedChoiceField(
         choices=[(c, Channel(c).label) for c in AGENT_RAISED_CHANNELS],
         initial=Channel.PHONE,

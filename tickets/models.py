@@ -361,6 +361,12 @@ class Incident(NeverDeletedModel):
         return f"{self.number} {self.title}"
 
     @property
+    def heard_in_person(self) -> bool:
+        """Raised by an agent who heard of it by phone, at the desk or in a chat: no channel
+        carries a reply back, the reporter reads it in the portal (if they have a login)."""
+        return self.channel in AGENT_RAISED_CHANNELS
+
+    @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 

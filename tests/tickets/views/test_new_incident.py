@@ -99,6 +99,8 @@ def test_an_agent_raises_for_somebody_new(agent_client, agent):
     assert incident.events.get().actor_user == agent
     page = agent_client.get(response.url).content.decode()
     assert f"{incident.number} raised for Dana Kim." in page
+    # No channel carries a reply back to a caller: the reply box says where it is read.
+    assert "The reporter sees a public reply in the portal, if they have a login; they told you by phone." in page
 
 
 def test_an_agent_raises_for_a_contact_with_a_service_and_an_assignee(agent_client, agent, contact):
