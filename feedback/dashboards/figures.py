@@ -271,28 +271,42 @@ class BreakdownRow:
 
 
 def _breakdown(window: Window, model, counters: list[str], by: str, make) -> list[BreakdownRow]:
-    """One query: the window's and the previous window's totals per value of `by`."""
+    """One query: the window's and the previous window's totals per value of `by`. Grouped by
+    the value and by whether the period is the window's (two rows per value), each counter
+    summed once: not twice behind a FILTER, which cost PostgreSQL twice the sums per row."""
     column = DIMENSIONS[by]
-    now = Q(period__gte=window.first)
-    before = Q(period__lt=window.first)
-    sums = {f"now_{name}": Sum(name, filter=now) for name in counters} | {
-        f"before_{name}": Sum(name, filter=before) for name in counters
-    }
-    rows = []
-    for row in window.filtered(model, by=by).values(column).order_by(column).annotate(**sums):
-        current = make({name: row[f"now_{name}"] for name in counters})
-        previous = make({name: row[f"before_{name}"] for name in counters})
-        rows.append(BreakdownRow(row[column], current, previous))
-    return rows
+    sums: dict = {}
+    rows = (
+        window.filtered(model, by=by)
+        .annotate(in_window=Q(period__gte=window.first))
+        .values(column, "in_window")
+        .order_by(column, "in_window")
+        .annotate(**_sums(counters))
+    )
+    for row in rows:
+        sums.setdefault(row.pop(column), {})[row.pop("in_window")] = row
+    zero = _zero(counters)
+    return [
+        BreakdownRow(value, make(halves.get(True, zero)), make(halves.get(False, zero)))
+        for value, halves in sums.items()
+    ]
 
 
-# What the service breakdown shows (opened, resolved, on time, first response times): the
-# counters it sums, not the resolution bins (half the sums of the query).
-BREAKDOWN_COUNTERS = [name for name in INCIDENT_COUNTERS if name not in RESOLUTION_BIN_FIELDS]
+# What the service dashboard's breakdown shows (opened, resolved, on time, first response
+# times) needs these counters only, half of them: not the resolution bins, what left the
+# backlog or the not-incidents. The metrics API's breakdown answers every figure, so sums all.
+PAGE_BREAKDOWN_COUNTERS = [
+    "opened",
+    "resolved",
+    "responded",
+    "response_breached",
+    "resolution_breached",
+    *RESPONSE_BIN_FIELDS,
+]
 
 
-def service_breakdown(window: Window, *, by: str) -> list[BreakdownRow]:
-    rows = _breakdown(window, IncidentRollup, BREAKDOWN_COUNTERS, by, ServiceFigures.of)
+def service_breakdown(window: Window, *, by: str, counters: list[str] = INCIDENT_COUNTERS) -> list[BreakdownRow]:
+    rows = _breakdown(window, IncidentRollup, counters, by, ServiceFigures.of)
     return sorted(rows, key=lambda r: -r.current.opened)
 
 

@@ -180,7 +180,8 @@ def figures_of(*, dashboard: str, window, by: str) -> tuple[list[Chart], list[di
     """A dashboard's charts, totals and breakdown rows, read from the rollups."""
     if dashboard == "service":
         series, specs, links = fig.service_series(window), SERVICE_CHARTS, "incidents"
-        rows, totals_spec = fig.service_breakdown(window, by=by), SERVICE_TOTALS
+        rows = fig.service_breakdown(window, by=by, counters=fig.PAGE_BREAKDOWN_COUNTERS)
+        totals_spec = SERVICE_TOTALS
     else:
         series, specs, links = fig.sentiment_series(window), SATISFACTION_CHARTS, "messages"
         rows, totals_spec = fig.sentiment_breakdown(window, by=by), SATISFACTION_TOTALS

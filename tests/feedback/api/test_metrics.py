@@ -111,3 +111,12 @@ def test_a_window_out_of_the_calendar_is_a_400_and_on_the_pages_ignored(client, 
     assert answer.status_code == 400 and "until" in answer.json()["errors"]
     client.force_login(manager)
     assert client.get("/dashboards/service/?grain=month&until=9999-12-31").status_code == 200
+
+
+def test_a_breakdowns_rows_answer_every_figure(manager, rolled_up):
+    vpn = rolled_up["vpn"].pk
+    answer = client_for(manager).get(f"/api/v1/metrics/service/?{NOVEMBER}&service={vpn}&by=service").json()
+    [row] = answer["breakdown"]
+    assert row["value"] == str(vpn)
+    assert row["figures"] | {"backlog": None} == answer["total"] | {"backlog": None}
+    assert row["figures"]["resolution_minutes"]["median"] is not None
