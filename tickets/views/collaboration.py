@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from servicedesk.shortcuts import get_or_404, int_or_none
 
 from .. import collaboration, selectors, services
+from ..access import is_agent
 from ..decorators import agent_required
 
 
@@ -62,10 +63,19 @@ def incident_live(request: HttpRequest, number: str) -> HttpResponse:
     return render(request, "tickets/_incident_live_poll.html", context)
 
 
-@agent_required
 @require_POST
 def incident_leave(request: HttpRequest, number: str) -> HttpResponse:
-    """The page is closing (sent as a beacon): the others stop seeing its viewer."""
+    """The page is closing (sent as a beacon): the others stop seeing its viewer.
+
+    Not `agent_required`: a goodbye from someone no longer signed in as an agent (the session
+    ended, or the role was taken away) was redirected to the login page, which the beacon
+    followed and which handed the browser a fresh CSRF cookie in place of the one its next
+    login form was drawn with; or refused with a 403 ("Forbidden (Permission denied)" in the log). Such a caller has
+    nothing to say goodbye to (presence is kept by the agents' poll, and lapses on its own),
+    so it is answered "204 No Content", having done nothing. The beacon never reads the
+    answer. CSRF is checked as for any POST, before this view: a forged goodbye is refused."""
+    if not is_agent(request.user):
+        return HttpResponse(status=204)
     incident = get_or_404(selectors.incident_get_own_row, user=request.user, number=number)
     collaboration.presence_leave(incident_id=incident.pk, user=request.user, page=request.POST.get("page", ""))
     return HttpResponse(status=204)

@@ -7,6 +7,8 @@ from html import unescape
 from urllib.parse import urlencode
 
 import pytest
+from django.conf import settings
+from django.contrib.sessions.backends.db import SessionStore
 from django.core.cache import caches
 from django.test import Client
 from django.urls import reverse
@@ -244,10 +246,53 @@ def test_a_poll_that_redraws_costs_the_same_whatever_the_timeline(agent_client, 
     assert get_queries(agent_client, live_url(incident, mine)) == short
 
 
-def test_the_poll_and_leaving_are_for_agents_only(customer_client, customer):
+def test_the_poll_is_for_agents_only_and_a_customers_goodbye_does_nothing(customer_client, customer):
     incident = IncidentFactory(reporter=services.contact_for_user(user=customer))
     assert customer_client.get(reverse("incident_live", args=[incident.number])).status_code == 403
-    assert customer_client.post(reverse("incident_leave", args=[incident.number])).status_code == 403
+    left = customer_client.post(reverse("incident_leave", args=[incident.number]))
+    assert left.status_code == 204 and settings.CSRF_COOKIE_NAME not in left.cookies
+
+
+def csrf_client() -> tuple[Client, str]:
+    """A browser's client, CSRF checked, with the token a page drew it."""
+    client = Client(enforce_csrf_checks=True)
+    client.get(reverse("login"))
+    return client, client.cookies[settings.CSRF_COOKIE_NAME].value
+
+
+def test_a_goodbye_after_the_session_ended_is_answered_without_a_login_page_or_a_new_csrf_cookie(
+    agent, colleague_client, incident
+):
+    """The beacon follows a redirect, and the login page it reached gave the browser a fresh
+    CSRF cookie, racing the login form drawn with the old one (a CSRF refusal in CI)."""
+    client, token = csrf_client()
+    client.force_login(agent)
+    page = page_html(client, incident)
+    page_id = re.search(r'data-page="([^"]+)"', page)[1]
+    SessionStore(session_key=client.cookies[settings.SESSION_COOKIE_NAME].value).delete()  # signed out elsewhere
+
+    left = client.post(
+        reverse("incident_leave", args=[incident.number]), {"csrfmiddlewaretoken": token, "page": page_id}
+    )
+    assert left.status_code == 204 and "Location" not in left and settings.CSRF_COOKIE_NAME not in left.cookies
+    # Nothing was done on the agent's behalf: they are shown until their presence lapses.
+    assert "Sam Agent · viewing" in colleague_client.get(live_url(incident, page_of(colleague_client, incident))).text
+
+
+def test_a_goodbye_is_refused_without_its_csrf_token(agent, colleague_client, incident):
+    client, token = csrf_client()
+    client.force_login(agent)
+    page_id = re.search(r'data-page="([^"]+)"', page_html(client, incident))[1]
+    colleagues_page = page_of(colleague_client, incident)
+
+    forged = client.post(reverse("incident_leave", args=[incident.number]), {"page": page_id})
+    assert forged.status_code == 403
+    assert "Sam Agent · viewing" in colleague_client.get(live_url(incident, colleagues_page)).text
+    left = client.post(
+        reverse("incident_leave", args=[incident.number]), {"csrfmiddlewaretoken": token, "page": page_id}
+    )
+    assert left.status_code == 204
+    assert "Nobody else has this incident open." in colleague_client.get(live_url(incident, colleagues_page)).text
 
 
 def test_a_poll_for_an_unknown_incident_is_404(agent_client):
