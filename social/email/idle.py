@@ -89,6 +89,10 @@ def _idle(
     try:
         while not stop.is_set():
             arrived = mail_arrived(client.idle_check(timeout=check_seconds))
+            if stop.is_set():
+                # Told to stop while idling (its account switched off or changed): the mail
+                # that woke it is no longer this watch's to read.
+                return
             if not arrived and time.monotonic() < renew_at:
                 continue
             client.idle_done()

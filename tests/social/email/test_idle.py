@@ -99,6 +99,30 @@ def test_a_watch_stops_when_told(watching):
     assert not thread.is_alive() and ended == ["stopped"]
 
 
+def test_a_watch_told_to_stop_while_idling_does_not_read_the_mail_that_wakes_it(account, mailbox):
+    """`watch_accounts` stops the watch of an account switched off; the watch, idling until
+    its next look at the stop signal, was woken by mail and read it all the same."""
+    polls = []
+    stop = threading.Event()
+    thread = threading.Thread(
+        target=watch,
+        # A long look at the stop signal: the watch is idling when told to stop.
+        kwargs={"account_id": account.pk, "stop": stop, "check_seconds": 30, "on_mail": lambda **_: polls.append(1)},
+        daemon=True,
+    )
+    thread.start()
+    try:
+        assert eventually(lambda: len(polls) == 1)  # the first look, on connecting
+        time.sleep(0.5)  # idling now
+        stop.set()
+        append(mailbox, mail(message_id="<after-stop@example.com>"))
+        thread.join(10)
+        assert not thread.is_alive() and polls == [1]
+    finally:
+        stop.set()
+        thread.join(10)
+
+
 def test_a_mailbox_that_refuses_the_desk_ends_the_watch(account):
     parts = urlsplit(account.password)
     account.password = urlunsplit(
