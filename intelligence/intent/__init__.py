@@ -10,7 +10,8 @@ Clear rules, read in order, each one a reason the result names:
    request: "please", "help", "need"), or VADER reading it as clearly negative
    → complaint;
 3. thanks (thank, thx, cheers, appreciate…) → thanks;
-4. praise words, or a problem named as fixed ("fixing the email outage") → praise;
+4. praise words, or a problem named as fixed or as what the desk is praised for ("fixing the
+   email outage", "great job on the email outage") → praise;
 5. a greeting or laughter with hardly another word, or no words at all → chatter;
 6. VADER reading it as clearly positive → praise;
 7. anything else → complaint: a plain statement to a service desk ("the printer on floor 3")
@@ -98,13 +99,19 @@ _PROBLEM = re.compile(
     r"disappoint(?:ed|ing)?|frustrat(?:ed|ing)|angry|complain(?:t)?|refund|waiting|wait(?:ed)?|"
     r"help|please|pls|plz|need|needs|urgent|asap|fix|fixed\?|support|access|password|login|log in)\b"
 )
-# A problem named as the thing that was fixed ("thanks for fixing the email outage") is
-# not a problem any more: the phrase is read as praise, not as a complaint.
+# A problem named as the thing that was fixed ("thanks for fixing the email outage"), or as
+# the thing the desk is praised for ("great job on the email outage yesterday"), is not a
+# problem any more: the phrase is read as praise, not as a complaint. What else the message
+# says is still read ("great job on the outage, still down here" is a complaint).
+_HANDLED_PROBLEM = (
+    r"(?:\s+\w+){0,4}?\s+(?:outage|issue|issues|problem|problems|error|errors|bug|bugs|crash|glitch|trouble)\b"
+)
 _FIXED = re.compile(
     r"\b(?:fix(?:ed|ing)?|sort(?:ed|ing)(?: out)?|resolv(?:ed|ing)|restor(?:ed|ing)|solv(?:ed|ing)|"
-    r"(?:dealt|dealing) with|handl(?:ed|ing))\b(?:\s+\w+){0,4}?\s+"
-    r"(?:outage|issue|issues|problem|problems|error|errors|bug|bugs|crash|glitch|trouble)\b"
-    r"|\b(?:work(?:s|ing)?|back)(?: up)? (?:again|online)\b|\bback up\b"
+    r"(?:dealt|dealing) with|handl(?:ed|ing))\b" + _HANDLED_PROBLEM + "|"
+    r"\b(?:(?:great|good|nice|brilliant|excellent|amazing|awesome|fantastic|superb|quick|fast|speedy)\s+"
+    r"(?:job|work|effort|response)|well done|hats off)\s+(?:on|with|during|for|over|to)\b" + _HANDLED_PROBLEM + "|"
+    r"\b(?:work(?:s|ing)?|back)(?: up)? (?:again|online)\b|\bback up\b"
 )
 _NOT_PRAISE = re.compile(r"\bthanks? (?:a lot )?for nothing\b|\byeah,? right\b|\bnot\b")
 _THANKS = re.compile(r"\b(?:thank(?:s| you|ful)?|thx|ty|tysm|cheers|grateful|appreciate(?:d)?|kudos)\b")

@@ -12,6 +12,12 @@ from intelligence.intent import FEEDBACK, OPENING, Intent, classify, judge
         ("great job fixing the email outage, thank you!", Intent.THANKS),
         ("@desk well done on sorting out the wifi problem so quickly", Intent.PRAISE),
         ("Love the new laptops, works perfectly", Intent.PRAISE),
+        # Praise for how a problem was handled names the problem, and is still praise.
+        ("#AcmeIT great job on the email outage yesterday", Intent.PRAISE),
+        ("@desk well done with the network outage last night", Intent.PRAISE),
+        ("Quick response to the VPN issue this morning, impressive", Intent.PRAISE),
+        ("great job on the outage, still down here", Intent.COMPLAINT),
+        ("not a great job on the email outage", Intent.COMPLAINT),
         ("Thanks @desk 🙏", Intent.THANKS),
         ("lol", Intent.CHATTER),
         ("good morning everyone", Intent.CHATTER),
