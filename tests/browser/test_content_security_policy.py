@@ -34,13 +34,14 @@ def watched(page):
 
 def visit(page, url: str, *, ready: str, allowed: tuple[str, ...] = ()) -> None:
     page.goto(url)
-    page.locator(ready).first.wait_for()
+    # ReDoc draws the whole schema in the page's script: seconds on a busy CI machine.
+    page.locator(ready).first.wait_for(timeout=30_000)
     page.wait_for_load_state("networkidle")
     assert [v for v in page.evaluate("window.__cspViolations") if v not in allowed] == [], url
     assert [m for m in page.csp_messages if not any(a.split()[-1] in m for a in allowed)] == [], url
     ARTIFACTS.mkdir(exist_ok=True)
     name = url.strip("/").replace("/", "_").replace("?", "_") or "root"
-    page.screenshot(path=str(ARTIFACTS / f"csp_{name}.png"), full_page=True)
+    page.screenshot(path=str(ARTIFACTS / f"csp_{name}.png"), full_page=True, timeout=30_000)
 
 
 def test_the_policy_is_sent_and_forbids_inline_script(watched):
