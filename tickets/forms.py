@@ -414,6 +414,11 @@ class ProblemLinkForm(BootstrapForm):
         error_messages={"invalid_choice": "Choose an open problem from the list."},
     )
 
+    def chosen_problem(self) -> Problem | None:
+        """The open problem chosen, when the form comes back (a link refused because the
+        incident changed keeps the choice)."""
+        return self.cleaned_data.get("problem") if self.is_bound and self.is_valid() else None
+
 
 class ProblemForm(BootstrapForm):
     title = forms.CharField(max_length=Problem._meta.get_field("title").max_length)

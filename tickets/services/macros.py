@@ -5,7 +5,7 @@ A personal macro is its owner's; a shared one (`owner` None) is kept by those wi
 """
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from ..access import is_agent
 from ..models import Comment, Incident, IncidentStatus, Macro, Problem, SupportGroup, Visibility
 from .attachments import incident_reply_with_attachments
-from .common import _clean_text
+from .common import _clean_text, _locked_incident
 from .incidents import incident_assign, incident_transition
 
 MANAGE_SHARED_PERMISSION = "tickets.manage_shared_macros"
@@ -146,14 +146,23 @@ def macro_reply(
     body: str,
     visibility: str = Visibility.PUBLIC,
     files: Sequence[File] = (),
+    expected_version: str | Collection[str] | None = None,
 ) -> Comment:
     """Send a reply written from `macro`, then what the macro does (status, assignment), all in
-    one transaction through the usual services: a refused status change sends nothing."""
+    one transaction through the usual services: a refused status change sends nothing.
+
+    With `expected_version` (the version of the page it was sent from), a macro that changes
+    the status or the assignment is refused (`IncidentChanged`), reply and all, if the
+    incident moved on since: those are changes like any other. The reply alone never
+    conflicts: a macro with no actions is not checked."""
     if not is_agent(author):
         raise PermissionDenied("Only agents use saved replies.")
     if not macro.shared and macro.owner_id != author.pk:
         raise PermissionDenied("A personal saved reply is its owner's.")
     with transaction.atomic():
+        if expected_version is not None and macro.has_actions:
+            # Before the reply, which moves the incident's version itself.
+            incident = _locked_incident(incident, expected_version=expected_version, actor=author)
         comment = incident_reply_with_attachments(
             incident=incident, body=body, visibility=visibility, author=author, files=files
         )

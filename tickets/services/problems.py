@@ -1,6 +1,6 @@
 """Problems and known errors, and the incidents linked to them."""
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -173,11 +173,25 @@ def problem_transition(
     return problem
 
 
-def problem_link_incidents(*, problem: Problem, incidents: Iterable[Incident], actor: Actor) -> Problem:
-    """Link incidents to a problem. An incident belongs to at most one problem."""
+def problem_link_incidents(
+    *,
+    problem: Problem,
+    incidents: Iterable[Incident],
+    actor: Actor,
+    expected_version: str | Collection[str] | None = None,
+) -> Problem:
+    """Link incidents to a problem. An incident belongs to at most one problem.
+
+    With `expected_version` (one incident, linked from its page), refused (`IncidentChanged`)
+    if the incident moved on since, as its other changes are."""
+    incidents = list(incidents)
+    if expected_version is not None and len(incidents) != 1:
+        raise TypeError("expected_version is one incident's version: link that incident alone")
     incident_ids = [i.pk for i in incidents]
     with transaction.atomic():
         problem = _locked_problem(problem)
+        if expected_version is not None:
+            _locked_incident(incidents[0], expected_version=expected_version, actor=actor)
         if problem.status == ProblemStatus.CLOSED:
             raise ValidationError({"problem": f"{problem.number} is closed; open a new problem."})
         locked = list(
@@ -213,9 +227,13 @@ def problem_link_incidents(*, problem: Problem, incidents: Iterable[Incident], a
     return problem
 
 
-def problem_unlink_incident(*, incident: Incident, actor: Actor) -> Incident:
+def problem_unlink_incident(
+    *, incident: Incident, actor: Actor, expected_version: str | Collection[str] | None = None
+) -> Incident:
+    """Unlink the incident from its problem, if it has one. With `expected_version` (from
+    its page), refused (`IncidentChanged`) if the incident moved on since."""
     with transaction.atomic():
-        incident = _locked_incident(incident)
+        incident = _locked_incident(incident, expected_version=expected_version, actor=actor)
         if incident.problem_id is None:
             return incident
         problem = Problem.objects.get(pk=incident.problem_id)

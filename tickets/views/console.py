@@ -271,6 +271,14 @@ def _draw_incident(
     )
     forms.setdefault("problem_form", ProblemLinkForm())
     forms.setdefault("not_incident_form", NotIncidentForm())
+    reply = forms["comment_form"]
+    # A reply from a saved reply, back with an error or refused as stale: the box says again
+    # what sending it does (status, assignment), and offers to keep only the text.
+    reply_macro = (
+        selectors.macros_for(user=request.user).filter(pk=reply.cleaned_data["macro"]).first()
+        if reply.is_bound and reply.is_valid() and reply.cleaned_data["macro"]
+        else None
+    )
     version = services.incident_version(incident)
     seen = incident.last_event_id
     page_id = secrets.token_urlsafe(8)  # this drawing of the page, for presence
@@ -289,6 +297,7 @@ def _draw_incident(
             incident_id=incident.pk, user=request.user, replying=False, page=page_id
         ),
         "live_poll_seconds": settings.INCIDENT_LIVE_POLL_SECONDS,
+        "reply_macro": reply_macro if reply_macro and reply_macro.has_actions else None,
         **forms,
     }
     if refused_as_stale is not None:
@@ -365,14 +374,16 @@ def incident_priority(request: HttpRequest, number: str) -> HttpResponse:
 @require_POST
 def incident_problem_link(request: HttpRequest, number: str) -> HttpResponse:
     incident = get_or_404(selectors.incident_get, user=request.user, number=number)
-    form = ProblemLinkForm(request.POST)
-    return submit_form(
+    return _submit_incident_form(
         request,
-        form,
-        lambda data: services.problem_link_incidents(problem=data["problem"], incidents=[incident], actor=request.user),
+        incident,
+        form_name="problem_form",
+        make_form=lambda _: ProblemLinkForm(request.POST),
+        change=lambda data, expected: services.problem_link_incidents(
+            problem=data["problem"], incidents=[incident], actor=request.user, expected_version=expected
+        ),
         success=lambda problem: f"{incident.number} is linked to {problem.number}.",
-        redirect_to=_incident_page(incident),
-    ) or _render_incident(request, incident, problem_form=form, status=400)
+    )
 
 
 @agent_required
@@ -380,7 +391,12 @@ def incident_problem_link(request: HttpRequest, number: str) -> HttpResponse:
 def incident_problem_unlink(request: HttpRequest, number: str) -> HttpResponse:
     incident = get_or_404(selectors.incident_get, user=request.user, number=number)
     problem_number = incident.problem.number if incident.problem_id else None
-    services.problem_unlink_incident(incident=incident, actor=request.user)
+    try:
+        services.problem_unlink_incident(
+            incident=incident, actor=request.user, expected_version=_expected_version(request)
+        )
+    except services.IncidentChanged as changed:
+        return _render_incident(request, changed.incident, refused_as_stale=_seen(request))
     if problem_number:
         messages.success(request, f"{incident.number} is no longer linked to {problem_number}.")
     return redirect(back_to(request, _incident_page(incident)))
@@ -450,11 +466,14 @@ def incident_assign(request: HttpRequest, number: str) -> HttpResponse:
 @require_POST
 def incident_comment(request: HttpRequest, number: str) -> HttpResponse:
     incident = get_or_404(selectors.incident_get, user=request.user, number=number)
-    form = CommentForm(request.POST, request.FILES)
-    return submit_form(
+    # A reply never conflicts; a saved reply's status or assignment is checked against the
+    # version the page was drawn from, like the page's other changes (services.macro_reply).
+    return _submit_incident_form(
         request,
-        form,
-        lambda data: (
+        incident,
+        form_name="comment_form",
+        make_form=lambda _: CommentForm(request.POST, request.FILES),
+        change=lambda data, expected: (
             services.macro_reply(
                 incident=incident,
                 macro=selectors.macros_for(user=request.user).get(pk=data["macro"]),
@@ -462,6 +481,7 @@ def incident_comment(request: HttpRequest, number: str) -> HttpResponse:
                 visibility=data["visibility"],
                 author=request.user,
                 files=data["file"],
+                expected_version=expected,
             )
             if data["macro"] and selectors.macros_for(user=request.user).filter(pk=data["macro"]).exists()
             else services.incident_reply_with_attachments(
@@ -473,5 +493,4 @@ def incident_comment(request: HttpRequest, number: str) -> HttpResponse:
             )
         ),
         success=lambda comment: "Reply added." if comment.visibility == "public" else "Internal note added.",
-        redirect_to=_incident_page(incident),
-    ) or _render_incident(request, incident, comment_form=form, status=400)
+    )

@@ -44,7 +44,15 @@ def test_the_version_moves_with_every_change_a_reader_could_see(agent, incident)
 
 def stale_cases(agent):
     group = SupportGroupFactory(name="Network")
+    problem = ProblemFactory(actor=agent, title="Concentrator overloaded")
+    taking_it = services.macro_create(actor=agent, name="On it", body="On it", set_status=IncidentStatus.IN_PROGRESS)
     return {
+        "problem_link": lambda incident, version: services.problem_link_incidents(
+            problem=problem, incidents=[incident], actor=agent, expected_version=version
+        ),
+        "macro_reply": lambda incident, version: services.macro_reply(
+            incident=incident, macro=taking_it, author=agent, body="Looking at it", expected_version=version
+        ),
         "transition": lambda incident, version: services.incident_transition(
             incident=incident, to_status=IncidentStatus.IN_PROGRESS, actor=agent, expected_version=version
         ),
@@ -63,15 +71,19 @@ def stale_cases(agent):
     }
 
 
-@pytest.mark.parametrize("write", ["transition", "assign", "update", "not_incident", "change"])
+WRITES = ["transition", "assign", "update", "not_incident", "change", "problem_link", "macro_reply"]
+
+
+@pytest.mark.parametrize("write", WRITES)
 def test_a_change_from_a_stale_version_is_refused_and_writes_nothing(agent, manager, incident, write):
+    change = stale_cases(agent)[write]
     stale = version_of(incident)
     services.incident_update(incident=incident, actor=manager, title="Renamed by a colleague")
     row_before = Incident.objects.values().get(pk=incident.pk)
     events = Event.objects.count()
 
     with pytest.raises(services.IncidentChanged) as refused:
-        stale_cases(agent)[write](incident, stale)
+        change(incident, stale)
 
     assert Incident.objects.values().get(pk=incident.pk) == row_before
     assert Event.objects.count() == events
@@ -80,10 +92,43 @@ def test_a_change_from_a_stale_version_is_refused_and_writes_nothing(agent, mana
     assert str(refused.value) == "This incident changed since you opened it."
 
 
-@pytest.mark.parametrize("write", ["transition", "assign", "update", "not_incident", "change"])
+WRITES = ["transition", "assign", "update", "not_incident", "change", "problem_link", "macro_reply"]
+
+
+@pytest.mark.parametrize("write", WRITES)
 def test_a_change_from_the_current_version_is_made(agent, incident, write):
     stale_cases(agent)[write](incident, version_of(incident))
     assert Event.objects.filter(incident=incident, actor_user=agent).exists()
+
+
+def test_an_unlink_from_a_stale_version_is_refused_and_from_the_current_one_made(agent, manager, incident):
+    problem = ProblemFactory(actor=agent)
+    services.problem_link_incidents(problem=problem, incidents=[incident], actor=agent)
+    stale = version_of(incident)
+    services.incident_update(incident=incident, actor=manager, title="Renamed by a colleague")
+    with pytest.raises(services.IncidentChanged):
+        services.problem_unlink_incident(incident=incident, actor=agent, expected_version=stale)
+    assert Incident.objects.get(pk=incident.pk).problem == problem
+    services.problem_unlink_incident(incident=incident, actor=agent, expected_version=version_of(incident))
+    assert Incident.objects.get(pk=incident.pk).problem is None
+
+
+def test_a_saved_reply_without_actions_is_a_reply_and_never_refused(agent, manager, incident):
+    words_only = services.macro_create(actor=agent, name="Thanks", body="Thanks for waiting")
+    stale = version_of(incident)
+    services.incident_update(incident=incident, actor=manager, title="Renamed by a colleague")
+    services.macro_reply(incident=incident, macro=words_only, author=agent, body="Thanks", expected_version=stale)
+    assert incident.comments.get().body == "Thanks"
+
+
+def test_a_version_names_one_incident_linked_alone(agent, incident):
+    with pytest.raises(TypeError):
+        services.problem_link_incidents(
+            problem=ProblemFactory(actor=agent),
+            incidents=[incident, IncidentFactory()],
+            actor=agent,
+            expected_version=version_of(incident),
+        )
 
 
 def test_any_of_several_versions_will_do_and_none_means_unchecked(agent, incident):

@@ -16,7 +16,7 @@ from django.urls import reverse
 from tickets import services
 from tickets.models import Event, Impact, Incident, IncidentStatus
 
-from ...factories import AgentFactory, IncidentFactory, SupportGroupFactory
+from ...factories import AgentFactory, IncidentFactory, ProblemFactory, SupportGroupFactory
 from ...queries import get_queries
 
 pytestmark = pytest.mark.django_db
@@ -59,10 +59,16 @@ def test_every_form_that_changes_the_incident_carries_the_version_it_was_drawn_f
     page = agent_client.get(reverse("incident_detail", args=[incident.number])).text
     fresh = Incident.objects.select_related(*services.VERSIONED_RELATED).get(pk=incident.pk)
     assert drawn(page)["version"] == services.incident_version(fresh)
-    for action in ("incident_transition", "incident_assign", "incident_priority", "incident_not_incident"):
+    actions = ("incident_transition", "incident_assign", "incident_priority", "incident_not_incident")
+    for action in (*actions, "incident_problem_link", "incident_comment"):
         form = page.split(f'action="{reverse(action, args=[incident.number])}"')[1].split("</form>")[0]
         assert 'name="version"' in form and 'name="seen"' in form, action
-    assert 'name="version"' not in page.split('class="reply-form"')[1].split("</form>")[0]
+    services.problem_link_incidents(
+        problem=ProblemFactory(actor=AgentFactory()), incidents=[incident], actor=AgentFactory()
+    )
+    page = agent_client.get(reverse("incident_detail", args=[incident.number])).text
+    form = page.split(f'action="{reverse("incident_problem_unlink", args=[incident.number])}"')[1].split("</form>")[0]
+    assert 'name="version"' in form and 'name="seen"' in form
 
 
 def test_a_status_change_from_a_stale_page_is_refused_with_the_differences_and_the_input_kept(
@@ -121,6 +127,64 @@ def test_every_incident_form_is_refused_from_a_stale_page(agent_client, agent, c
     assert "VPN drops → Renamed by Kim" in response.text
     assert kept in response.text or kept in unescape(response.text)
     assert Incident.objects.values().get(pk=incident.pk) == row
+
+
+def test_a_problem_link_from_a_stale_page_is_refused_with_the_problem_chosen_kept(
+    agent_client, agent, colleague, incident
+):
+    problem = ProblemFactory(actor=agent, title="Concentrator overloaded")
+    stale = page_of(agent_client, incident)
+    services.incident_update(incident=incident, actor=colleague, title="Renamed by Kim")
+    url = reverse("incident_problem_link", args=[incident.number])
+
+    response = agent_client.post(url, {"problem": problem.pk, **stale})
+
+    assert response.status_code == 409
+    assert "Kim Colleague: field changed <em>title</em>" in response.text
+    assert f'value="{problem.pk}" id="problem-{problem.pk}" checked' in response.text
+    assert Incident.objects.get(pk=incident.pk).problem is None
+    again = agent_client.post(url, {"problem": problem.pk, **drawn(response.text)})
+    assert again.status_code == 302 and Incident.objects.get(pk=incident.pk).problem == problem
+
+
+def test_an_unlink_from_a_stale_page_is_refused(agent_client, agent, colleague, incident):
+    problem = ProblemFactory(actor=agent)
+    services.problem_link_incidents(problem=problem, incidents=[incident], actor=agent)
+    stale = page_of(agent_client, incident)
+    services.incident_transition(incident=incident, to_status=IncidentStatus.IN_PROGRESS, actor=colleague)
+    url = reverse("incident_problem_unlink", args=[incident.number])
+
+    response = agent_client.post(url, stale)
+
+    assert response.status_code == 409
+    assert 'Kim Colleague: status changed <span class="text-nowrap">New → In progress</span>' in response.text
+    assert Incident.objects.get(pk=incident.pk).problem == problem
+    assert agent_client.post(url, drawn(response.text)).status_code == 302
+    assert Incident.objects.get(pk=incident.pk).problem is None
+
+
+def test_a_saved_replys_status_change_from_a_stale_page_is_refused_with_the_reply_kept(
+    agent_client, agent, colleague, incident
+):
+    resolving = services.macro_create(actor=agent, name="Fixed", body="Fixed", set_status=IncidentStatus.RESOLVED)
+    stale = page_of(agent_client, incident)
+    services.incident_assign(incident=incident, assignee=colleague, actor=colleague)
+    url = reverse("incident_comment", args=[incident.number])
+    reply = {"body": "Restarted the gateway", "visibility": "public", "macro": resolving.pk}
+
+    response = agent_client.post(url, {**reply, **stale})
+
+    assert response.status_code == 409
+    assert "Kim Colleague: assignment changed <em>assignee</em>" in response.text
+    assert "Restarted the gateway</textarea>" in response.text
+    assert f'name="macro" value="{resolving.pk}"' in response.text
+    assert 'id="macro-actions"><span id="macro-actions-text">When sent: status → Resolved (the reply' in response.text
+    assert not incident.comments.exists() and Incident.objects.get(pk=incident.pk).status == IncidentStatus.NEW
+
+    again = agent_client.post(url, {**reply, **drawn(response.text)})
+    assert again.status_code == 302
+    incident.refresh_from_db()
+    assert (incident.status, incident.resolution) == (IncidentStatus.RESOLVED, "Restarted the gateway")
 
 
 def test_a_form_without_a_version_is_not_checked(agent_client, colleague, incident):
