@@ -26,7 +26,10 @@ $(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
-# With CELERY_BROKER_URL set, real Celery workers and beat run beside the web server;
+# With CELERY_BROKER_URL set, real Celery workers and beat run beside the web server: one
+# worker for intake and everything that answers people (the default queue, `celery`), one
+# for issue 12's judgement (queue `judgement`: suggestions, similarity indexing), niced, so
+# intake never waits behind it (servicedesk/settings.py, CELERY_TASK_ROUTES);
 # without it, tasks run in-process and the periodic ones in a small loop of our own.
 run: $(VENV)/.installed
 	@export DEBUG=$${DEBUG:-true}; \
@@ -35,7 +38,9 @@ run: $(VENV)/.installed
 	$(BIN)/python manage.py demo_dashboards && \
 	trap 'kill $$(jobs -p) 2>/dev/null' EXIT INT TERM; \
 	if [ -n "$$CELERY_BROKER_URL" ]; then \
-		$(BIN)/celery -A servicedesk worker --loglevel=info --concurrency=2 & \
+		$(BIN)/celery -A servicedesk worker --loglevel=info --concurrency=2 --queues=celery --hostname=celery@%h & \
+		nice -n 10 $(BIN)/celery -A servicedesk worker --loglevel=info --concurrency=1 --queues=judgement \
+			--hostname=judgement@%h & \
 		$(BIN)/celery -A servicedesk beat --loglevel=info --schedule=$(VENV)/celerybeat-schedule & \
 	else \
 		$(BIN)/python manage.py run_periodic_tasks > $(VENV)/periodic.log 2>&1 & \

@@ -4,14 +4,17 @@
     export CELERY_BROKER_URL=redis://127.0.0.1:6379/5
     .venv/bin/python bench/bench_social.py drain --events 100000
     .venv/bin/python bench/bench_social.py drain --events 20000 --judgement off   # issue 12's, switched off
+    .venv/bin/python bench/bench_social.py drain --events 20000 --queues shared   # one worker for both queues
     .venv/bin/python bench/bench_social.py intake --seconds 20 --connections 16
     .venv/bin/python bench/bench_social.py e2e --rate 200 --seconds 60
 
 drain:  a backlog of stored events (70% new mentions, 20% replies in their threads, 10% DMs)
-        processed into incidents by one `celery worker` (2 pool processes): events/s, until
-        drained and until everything intake enqueued beside it is done too. One mention in
-        eight is praise. `--judgement off` runs the worker without issue 12's intent, service
-        suggestion and similarity indexing (bench/worker_without_judgement.py).
+        processed into incidents by one `celery worker` (2 pool processes) on intake's queue,
+        beside one (niced) on the judgement's, as docker-compose.yml runs them: events/s until
+        drained, until intake's queue is idle and until everything intake enqueued beside it
+        is done too. One mention in eight is praise. `--judgement off` runs the worker without
+        issue 12's intent, service suggestion and similarity indexing
+        (bench/worker_without_judgement.py); `--queues shared` one worker for both queues.
 intake: signed single-event X webhook deliveries fired by `wrk` (apt-get install wrk) at
         gunicorn: deliveries accepted per second and latency percentiles (processing tasks
         are queued in Redis, not run: this measures the door, not the desk).
@@ -89,7 +92,12 @@ def reset() -> None:
     SocialAccount.objects.update_or_create(
         channel="twitter", external_id=DESK, defaults={"handle": "@bench_desk", "consumer_secret": SECRET}
     )
-    subprocess.run([BIN / "celery", "-A", "servicedesk", "purge", "-f"], cwd=ROOT, capture_output=True, check=False)
+    subprocess.run(
+        [BIN / "celery", "-A", "servicedesk", "purge", "-f", f"--queues={INTAKE_QUEUE},{JUDGEMENT_QUEUE}"],
+        cwd=ROOT,
+        capture_output=True,
+        check=False,
+    )
 
 
 def start(command: list[str], log: str) -> subprocess.Popen:
@@ -110,18 +118,38 @@ def stop(process: subprocess.Popen) -> None:
         os.killpg(process.pid, signal.SIGKILL)
 
 
-def worker(concurrency: int, *, judgement: bool = True) -> subprocess.Popen:
+INTAKE_QUEUE = settings.CELERY_TASK_DEFAULT_QUEUE
+JUDGEMENT_QUEUE = settings.JUDGEMENT_QUEUE
+
+
+def workers(concurrency: int, *, judgement: bool = True, layout: str = "own") -> list[subprocess.Popen]:
+    """The workers as production runs them (docker-compose.yml): `layout="own"`, one worker
+    (`concurrency` processes) on intake's queue and one niced process on the judgement's; or
+    `layout="shared"`, one worker taking both queues, the shape before the judgement had a queue
+    of its own. With `judgement` off there is no judgement to run (worker_without_judgement.py)."""
     if not judgement:  # issue 12's intent, service suggestion and similarity indexing off
         command = [BIN / "python", ROOT / "bench" / "worker_without_judgement.py", f"--concurrency={concurrency}"]
-    else:
-        command = [BIN / "celery", "-A", "servicedesk", "worker", "--loglevel=warning", f"--concurrency={concurrency}"]
-    return start(command, str(LOGS / "bench_social_worker.log"))
+        return [start(command, str(LOGS / "bench_social_worker.log"))]
+    celery = [BIN / "celery", "-A", "servicedesk", "worker", "--loglevel=warning"]
+    if layout == "shared":
+        queues = f"--queues={INTAKE_QUEUE},{JUDGEMENT_QUEUE}"
+        return [start([*celery, f"--concurrency={concurrency}", queues], str(LOGS / "bench_social_worker.log"))]
+    return [
+        start(
+            [*celery, f"--concurrency={concurrency}", f"--queues={INTAKE_QUEUE}", "--hostname=intake@%h"],
+            str(LOGS / "bench_social_worker.log"),
+        ),
+        start(
+            ["nice", "-n", "10", *celery, "--concurrency=1", f"--queues={JUDGEMENT_QUEUE}", "--hostname=judgement@%h"],
+            str(LOGS / "bench_social_judgement_worker.log"),
+        ),
+    ]
 
 
-def worker_idle(timeout: float = 1800) -> float:
-    """Wait until the broker's queue is empty and no task runs (what intake enqueued beside
-    the drain: acknowledgements, sentiment, and with the judgement on, suggestions and the
-    similarity index). The seconds waited."""
+def queue_idle(queues: list[str], timeout: float = 1800) -> float:
+    """Wait until `queues` are empty in the broker and no task of theirs runs (what intake
+    enqueued beside the drain: acknowledgements and sentiment on intake's queue, and with the
+    judgement on, suggestions and the similarity index on the judgement's). The seconds waited."""
     from servicedesk.celery import app
 
     started = time.monotonic()
@@ -129,10 +157,13 @@ def worker_idle(timeout: float = 1800) -> float:
         client = conn.default_channel.client
         while time.monotonic() - started < timeout:
             active = app.control.inspect(timeout=1.0).active() or {}
-            if client.llen("celery") == 0 and not any(active.values()):
+            running = [
+                task for tasks in active.values() for task in tasks if task["delivery_info"]["routing_key"] in queues
+            ]
+            if not any(client.llen(queue) for queue in queues) and not running:
                 return time.monotonic() - started
             time.sleep(0.5)
-    sys.exit("the worker was still busy after 30 minutes")
+    sys.exit(f"{', '.join(queues)} still busy after 30 minutes")
 
 
 def gunicorn(workers: int, threads: int = 1) -> subprocess.Popen:
@@ -244,15 +275,15 @@ def drain(args) -> None:
     print(f"stored {args.events:,} events in {time.monotonic() - started:.1f} s")
 
     judgement = args.judgement == "on"
-    process = worker(args.concurrency, judgement=judgement)
+    processes = workers(args.concurrency, judgement=judgement, layout=args.queues)
     try:
         from servicedesk.celery import app
         from social.tasks import process_inbox
 
-        # The clock starts once the worker answers: its start-up (Django, the models) is not intake.
-        while not app.control.ping(timeout=1.0):
-            if process.poll() is not None:
-                sys.exit("the worker stopped: see bench_social_worker.log")
+        # The clock starts once the workers answer: their start-up (Django, the models) is not intake.
+        while len(app.control.ping(timeout=1.0)) < len(processes):
+            if any(process.poll() is not None for process in processes):
+                sys.exit("a worker stopped: see bench_social_*worker.log in the temporary folder")
         started = time.monotonic()
         for shard in range(SHARDS):
             process_inbox.delay(shard=shard)
@@ -261,13 +292,18 @@ def drain(args) -> None:
             if time.monotonic() - started > 1800:
                 sys.exit("not drained after 30 minutes")
         elapsed = time.monotonic() - started
-        settled = elapsed + worker_idle()
+        # Intake's own follow-ups (acknowledgements, sentiment) first, then the judgement's.
+        intake_settled = elapsed + queue_idle([INTAKE_QUEUE])
+        settled = intake_settled + queue_idle([INTAKE_QUEUE, JUDGEMENT_QUEUE])
     finally:
-        stop(process)
+        for process in processes:
+            stop(process)
     incidents = Incident.objects.count()
     kept = SocialMessage.objects.filter(state=MessageState.FEEDBACK).count()
-    print(f"judgement {args.judgement}")
+    layout = {"own": "the judgement on its own queue and worker", "shared": "one worker for both queues"}
+    print(f"judgement {args.judgement}" + (f", {layout[args.queues]}" if judgement else ""))
     print(f"drained {args.events:,} events in {elapsed:.1f} s: {args.events / elapsed:,.0f} events/s")
+    print(f"  intake's queue idle after {intake_settled:.1f} s: {args.events / intake_settled:,.0f} events/s")
     print(f"  everything enqueued beside it done after {settled:.1f} s: {args.events / settled:,.0f} events/s")
     print(f"  {incidents:,} incidents, {kept:,} messages kept as feedback; batch size {settings.SOCIAL_BATCH_SIZE}; ")
     print(f"  worker concurrency {args.concurrency}; load average {os.getloadavg()[0]:.2f}")
@@ -362,7 +398,7 @@ def e2e(args) -> None:
 
     reset()
     server = gunicorn(args.web_workers)
-    process = worker(args.concurrency)
+    processes = workers(args.concurrency)
     total = int(args.rate * args.seconds)
     counter = iter(range(1, total + 1))
     lock = threading.Lock()
@@ -408,7 +444,8 @@ def e2e(args) -> None:
         while InboundEvent.objects.filter(state=InboundState.PENDING).exists() and time.monotonic() < deadline:
             time.sleep(0.5)
     finally:
-        stop(process)
+        for process in processes:
+            stop(process)
         stop(server)
     latencies = sorted(
         (event.created_at - event.incident.created_at).total_seconds()
@@ -441,6 +478,12 @@ def main() -> None:
         choices=["on", "off"],
         default="on",
         help="issue 12's intent, service suggestion and similarity indexing in the worker (off: as before them)",
+    )
+    p.add_argument(
+        "--queues",
+        choices=["own", "shared"],
+        default="own",
+        help="own: the judgement's queue has a worker of its own, as in production; shared: one worker takes both",
     )
     p = commands.add_parser("intake")
     p.add_argument("--seconds", type=int, default=20)

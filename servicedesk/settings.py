@@ -623,3 +623,25 @@ CELERY_BEAT_SCHEDULE["train-service-model"] = {
     "task": "intelligence.routing.tasks.train_service_model",
     "schedule": float(TRIAGE_TRAIN_EVERY_SECONDS),
 }
+
+# Issue 12's judgement runs on a queue of its own, consumed by workers of its own (`worker-judgement`
+# in docker-compose.yml, the second worker of `make run`): intake's drain and the tasks that answer
+# people stay on Celery's default queue, `celery`, and never wait behind a backlog of suggestions
+# and indexing. With the judgement on, service suggestion and similarity indexing of an intake
+# batch took about 11 times the batch's own processing (docs/performance.md); on the shared queue
+# a sustained intake would have waited behind them.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+JUDGEMENT_QUEUE = "judgement"
+CELERY_TASK_ROUTES = {
+    task: {"queue": JUDGEMENT_QUEUE}
+    for task in (
+        # What each intake batch enqueues once it commits:
+        "intelligence.routing.tasks.suggest_for_incidents",
+        "intelligence.routing.tasks.suggest_for_messages",
+        "intelligence.similarity.tasks.index_incidents",
+        # The same kind of work on a schedule (beat): the index's sweep, learning, candidates.
+        "intelligence.similarity.tasks.index_pending",
+        "intelligence.routing.tasks.train_service_model",
+        "intelligence.candidates.tasks.refresh_candidates",
+    )
+}

@@ -15,6 +15,7 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import redis
+from django.conf import settings
 from django.db import connection
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -96,11 +97,24 @@ def _forget_broker_connections() -> None:
 # --- celery worker -------------------------------------------------------------------------
 
 
+# Production runs one worker on each queue (docker-compose.yml); a test's single worker takes
+# both, so what intake sets off in the judgement's queue is run too and not left in Redis.
+ALL_QUEUES = (settings.CELERY_TASK_DEFAULT_QUEUE, settings.JUDGEMENT_QUEUE)
+
+
 class Worker:
     """`celery -A servicedesk worker --pool prefork` in its own session (process group), so
     the main process and its pool children can be killed together."""
 
-    def __init__(self, *, broker_url: str, log: Path, concurrency: int = 2, env: dict[str, str] | None = None):
+    def __init__(
+        self,
+        *,
+        broker_url: str,
+        log: Path,
+        concurrency: int = 2,
+        env: dict[str, str] | None = None,
+        queues: tuple[str, ...] = ALL_QUEUES,
+    ):
         self.log = log
         self._log_file = log.open("a")
         self.process = subprocess.Popen(
@@ -113,6 +127,7 @@ class Worker:
                 "worker",
                 "--pool=prefork",
                 f"--concurrency={concurrency}",
+                f"--queues={','.join(queues)}",
                 "--without-heartbeat",
                 "--without-gossip",
                 "--without-mingle",
@@ -213,7 +228,7 @@ class PrivateRedis:
             self.process.wait(timeout=10)
 
     def queued(self) -> int:
-        return redis.Redis.from_url(self.url).llen("celery")
+        return redis.Redis.from_url(self.url).llen(settings.CELERY_TASK_DEFAULT_QUEUE)
 
     def consumers(self) -> int:
         """Clients blocked waiting for tasks: a worker connected and consuming."""

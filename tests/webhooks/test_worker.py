@@ -70,6 +70,8 @@ def start_worker(broker_url: str) -> subprocess.Popen:
             "servicedesk",
             "worker",
             "--pool=solo",
+            # The webhooks' deliveries go to the default queue, which production's `worker` takes.
+            f"--queues={celery_app.conf.task_default_queue}",
             "--without-heartbeat",
             "--without-gossip",
             "--without-mingle",
