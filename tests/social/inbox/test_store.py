@@ -6,6 +6,7 @@ import os
 
 import pytest
 import redis
+from django.db import connection
 
 from servicedesk.celery import app as celery_app
 from social.events import Action, ParsedEvent
@@ -71,6 +72,29 @@ def test_a_delivery_is_one_statement_whatever_its_size():
     with assert_queries(3):
         inbound_store(events=[tweet(f"m{n}", author=str(n)) for n in range(200)])
     assert InboundEvent.objects.count() == 201
+
+
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_a_delivery_is_one_round_trip_that_commits_itself(monkeypatch):
+    # A webhook request runs in autocommit: no BEGIN and COMMIT around the one INSERT (a third
+    # of a single-event delivery's round trips to PostgreSQL), and the drain is published once
+    # the INSERT has committed, when a worker can see the rows.
+    open_transaction_when_enqueued = []
+    monkeypatch.setattr(
+        store.tasks.process_inbox,
+        "apply_async",
+        lambda kwargs, retry: open_transaction_when_enqueued.append(
+            connection.in_atomic_block or not connection.get_autocommit()
+        ),
+    )
+    with assert_queries(1) as captured:
+        [stored] = inbound_store(events=[tweet("t1")])
+    assert captured.captured_queries[0]["sql"].startswith("INSERT INTO social_inboundevent")
+    assert open_transaction_when_enqueued == [False]
+    assert InboundEvent.objects.get().pk == stored
+    with assert_queries(1):
+        assert inbound_store(events=[tweet("t1")]) == []  # exactly once still: the unique key drops it
+    assert open_transaction_when_enqueued == [False]  # nothing new, nothing published
 
 
 def test_replies_cost_one_more_query_to_find_their_parents_shards():
