@@ -42,7 +42,7 @@ def free_port() -> int:
 
 def setup_django(mail_dir: str) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "servicedesk.settings")
-    os.environ["EMAIL_URL"] = f"filemail://{mail_dir}"
+    os.environ["EMAIL_URL"] = f"filemail:///{mail_dir}"
     import django
 
     django.setup()
@@ -235,6 +235,8 @@ def state_change_to_mail(*, subscribers: int, mail_dir: str, env: dict) -> None:
     )
     state_changes_record()  # the state as it is, before the change
     expected = subscribers  # everybody: half subscribed to the service, half to every service
+    # The worker's log to a file: a pipe nobody reads fills up and stops the worker mid-task.
+    worker_log = open(Path(mail_dir).parent / "status-bench-worker.log", "w")  # noqa: SIM115 - closed below
     worker = subprocess.Popen(
         [
             sys.executable,
@@ -250,8 +252,8 @@ def state_change_to_mail(*, subscribers: int, mail_dir: str, env: dict) -> None:
         ],
         cwd=REPO,
         env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stdout=worker_log,
+        stderr=subprocess.STDOUT,
     )
     try:
         subprocess.run(
@@ -285,12 +287,15 @@ def state_change_to_mail(*, subscribers: int, mail_dir: str, env: dict) -> None:
             f"\nState change → e-mails: {handed} of {expected} messages handed to the mail backend "
             f"{elapsed:.2f} s after the incident's commit (a real worker; target: within 60 s)"
         )
+        if handed < expected:
+            print(f"The worker's log ({worker_log.name}):\n{Path(worker_log.name).read_text()[-3000:]}")
     finally:
         worker.terminate()
         try:
             worker.wait(timeout=30)
         except subprocess.TimeoutExpired:
             worker.kill()
+        worker_log.close()
 
 
 def main() -> None:
@@ -310,7 +315,12 @@ def main() -> None:
         # Static files from the app's folders (WhiteNoise's finders), not a collected manifest:
         # the page's HTML is what is measured, its CSS is not fetched.
         "STATIC_FROM_COLLECTSTATIC": "false",
-        "EMAIL_URL": f"filemail://{mail_dir}",  # the file backend: each message written when handed over
+        # Four slashes: django-environ drops the first of an absolute path (three wrote the messages
+        # under the checkout, relative, and the run counted 0 of 1,000 in a folder that stayed empty).
+        # The file backend: each message written when handed over. Four slashes: django-environ drops
+        # the first of an absolute path (with three, messages went under the checkout, relatively,
+        # and the earlier run counted 0 of 1,000 in a folder that stayed empty).
+        "EMAIL_URL": f"filemail:///{mail_dir}",
     }
     os.environ.update({k: env[k] for k in ("DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "STATIC_FROM_COLLECTSTATIC")})
     setup_django(mail_dir)

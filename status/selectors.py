@@ -4,7 +4,8 @@ published broadcasts on the status page), maintenance, the 90-day history, publi
 from collections import defaultdict
 from datetime import date, datetime, timedelta
 
-from django.db.models import Prefetch
+from django.core.cache import cache
+from django.db.models import Max, OuterRef, Prefetch, Subquery
 from django.utils import timezone
 
 from broadcasts.models import STATUS_CHANNEL, Broadcast, BroadcastKind, BroadcastState, PostState
@@ -14,10 +15,15 @@ from .models import GRAVITY, PublicKnownError, ServiceState, StateChange
 from .state import service_states, upcoming_changes
 
 HISTORY_DAYS = 90
+HISTORY_KEPT_SECONDS = 24 * 3600  # a new day is a new key anyway
 
 
-def public_broadcasts(*, since: datetime | None = None, service: Service | None = None, limit: int = 50):
-    """Published broadcasts that went to the status page, newest first, with their services."""
+def public_broadcasts(
+    *, since: datetime | None = None, service: Service | None = None, limit: int = 50, with_services: bool = True
+):
+    """Published broadcasts that went to the status page, newest first, with their services
+    (unless `with_services` is off: the page does not name them, and 200 broadcasts' services
+    were a tenth of its render)."""
     broadcasts = Broadcast.objects.filter(
         state=BroadcastState.PUBLISHED, posts__channel=STATUS_CHANNEL, posts__state=PostState.PUBLISHED
     )
@@ -25,10 +31,12 @@ def public_broadcasts(*, since: datetime | None = None, service: Service | None 
         broadcasts = broadcasts.filter(published_at__gte=since)
     if service is not None:
         broadcasts = broadcasts.filter(services=service)
+    if with_services:
+        broadcasts = broadcasts.prefetch_related(Prefetch("services", queryset=Service.objects.only("id", "name")))
     return list(
-        broadcasts.prefetch_related(Prefetch("services", queryset=Service.objects.only("id", "name")))
-        .only("id", "kind", "title", "text", "links", "published_at", "incident_id", "change_id")
-        .order_by("-published_at", "-id")[:limit]
+        broadcasts.only("id", "kind", "title", "text", "links", "published_at", "incident_id", "change_id").order_by(
+            "-published_at", "-id"
+        )[:limit]
     )
 
 
@@ -49,43 +57,61 @@ def current_incidents(broadcasts: list[Broadcast]) -> list[dict]:
 
 def history(*, now: datetime | None = None, days: int = HISTORY_DAYS) -> dict[int, list[dict]]:
     """Per service, the worst state of each of the last `days` days (oldest first), from
-    the recorded state changes. Two queries."""
+    the recorded state changes. Two queries: the changes within the window, and each service's
+    last change before it (one indexed lookup per service, however long the history)."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     first = today - timedelta(days=days - 1)
     start = timezone.make_aware(datetime.combine(first, datetime.min.time()))
-    rows = list(StateChange.objects.filter(at__gte=start).order_by("at", "id").values("service_id", "state", "at"))
-    before = {
-        row["service_id"]: row["state"]
-        for row in StateChange.objects.filter(at__lt=start).order_by("at", "id").values("service_id", "state")
-    }
-    by_service: dict[int, list[dict]] = defaultdict(list)
-    for row in rows:
-        by_service[row["service_id"]].append(row)
+    rows = StateChange.objects.filter(at__gte=start).order_by("at", "id").values_list("service_id", "state", "at")
+    last_before = StateChange.objects.filter(service=OuterRef("pk"), at__lt=start).order_by("-at", "-id")
+    before = dict(
+        Service.objects.annotate(state=Subquery(last_before.values("state")[:1]))
+        .filter(state__isnull=False)
+        .values_list("pk", "state")
+    )
+    by_service: dict[int, list[tuple[date, str]]] = defaultdict(list)
+    for service_id, state, at in rows:
+        by_service[service_id].append((timezone.localdate(at), state))
+    calendar = [first + timedelta(days=offset) for offset in range(days)]
     result = {}
     for service_id in set(by_service) | set(before):
-        worst: dict[date, str] = {}
         state = before.get(service_id, ServiceState.OPERATIONAL)
         changes = by_service.get(service_id, [])
         index = 0
-        for offset in range(days):
-            day = first + timedelta(days=offset)
+        strip = []
+        for day in calendar:
             day_worst = state
-            while index < len(changes) and timezone.localdate(changes[index]["at"]) <= day:
-                state = changes[index]["state"]
+            while index < len(changes) and changes[index][0] <= day:
+                state = changes[index][1]
                 if GRAVITY[state] > GRAVITY[day_worst]:
                     day_worst = state
                 index += 1
-            worst[day] = day_worst
-        result[service_id] = [{"day": day, "state": s} for day, s in worst.items()]
+            strip.append({"day": day, "state": day_worst})
+        result[service_id] = strip
     return result
+
+
+def history_kept(*, now: datetime | None = None) -> dict[int, list[dict]]:
+    """`history()`, worked out once per recorded state change and per day: kept in the cache
+    under the newest state change's id (the history is only ever added to) and today's date,
+    so the page rendered afresh for a published update or a planned change does not fold the
+    90 days again. One query when kept."""
+    now = now or timezone.now()
+    newest = StateChange.objects.aggregate(newest=Max("id"))["newest"] or 0
+    key = f"status:history:{newest}:{timezone.localdate(now).isoformat()}"
+    days = cache.get(key)
+    if days is None:
+        days = history(now=now)
+        cache.set(key, days, HISTORY_KEPT_SECONDS)
+    return days
 
 
 def page_context(*, now: datetime | None = None) -> dict:
     now = now or timezone.now()
     states = service_states(now=now)
-    recent = public_broadcasts(since=now - timedelta(days=HISTORY_DAYS), limit=200)
-    days = history(now=now)
+    recent = public_broadcasts(since=now - timedelta(days=HISTORY_DAYS), limit=200, with_services=False)
+    days = history_kept(now=now)
     blank = [
         {"day": timezone.localdate(now) - timedelta(days=HISTORY_DAYS - 1 - i), "state": "operational"}
         for i in range(HISTORY_DAYS)
