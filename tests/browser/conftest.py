@@ -61,7 +61,8 @@ def page(browser, live_server, request):
     yield page
     ARTIFACTS.mkdir(exist_ok=True)
     name = re.sub(r"[^\w.-]+", "_", request.node.name)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    # A long page (ReDoc's whole schema) takes seconds to shoot on a busy CI machine.
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True, timeout=30_000)
     context.close()
 
 
