@@ -101,8 +101,8 @@ class Capabilities:
     # fills the names in (`social.identities.identity_names_fill`).
     names_lookup: bool = False
     # The platform can say the moment something is new over a connection held open (IMAP
-    # IDLE): the module has `watch(*, account_id, stop, check_seconds) -> str`, which holds it
-    # for an account with polling on until `stop` is set and polls whenever it hears of news
+    # IDLE, a streaming API): the module has `watch(*, account_id, stop, check_seconds) -> str`, which holds it
+    # for an account with polling on until `stop` is set and stores (or polls) whatever it hears of
     # (`social.inbox.watch`, run by `manage.py watch_accounts`); it returns why it ended.
     watch: bool = False
 
@@ -355,6 +355,8 @@ register(
             # The queries' #hashtags, from the instance's hashtag timelines.
             listening=True,
             keyword_search=True,
+            # The user stream, where the instance offers it (`social.mastodon.stream`).
+            watch=True,
         ),
         message_noun="status",
         handle_hint="user@instance on Mastodon",

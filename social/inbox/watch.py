@@ -1,11 +1,12 @@
 """Watching accounts: for the platforms that can say the moment something is new over a
-connection held open (`Capabilities.watch`: IMAP IDLE), one thread per account with polling
-on holds it, and polls when told. The scheduled poll still runs: a watch only makes it sooner.
+connection held open (`Capabilities.watch`: IMAP IDLE, a streaming API), one thread per
+account with polling on holds it, and polls (or stores what it is told) at once. The
+scheduled poll still runs: a watch only makes it sooner.
 
 Run by `manage.py watch_accounts` (a service of its own in the compose stack), which keeps the
 watches in step with the accounts: one added or changed in the admin is watched within a
 minute, one removed or switched off stops. A watch that ended on its own (a server without
-IDLE, a mailbox that refused the desk) is started again only when its account changes.
+IDLE or without a stream, credentials refused) is started again only when its account changes.
 """
 
 import hashlib
@@ -18,8 +19,10 @@ CHECK_SECONDS = 5.0  # how often a watch looks at its stop signal
 
 
 def _fingerprint(account: SocialAccount) -> str:
-    # What a watch depends on: a changed mailbox URL (it holds the password) means start again.
-    return hashlib.blake2b(f"{account.channel}\0{account.password}".encode(), digest_size=8).hexdigest()
+    # What a watch depends on: a changed server, password (a mailbox URL holds one) or token
+    # means start again.
+    seed = "\0".join([account.channel, account.base_url, account.password, account.access_token])
+    return hashlib.blake2b(seed.encode(), digest_size=8).hexdigest()
 
 
 class AccountWatchers:

@@ -74,10 +74,7 @@ def notification_event(notification: Any, *, account_id: str, where: str = "noti
     if kind == "mention":
         return status_event(notification.get("status"), account_id=account_id, where=f"{where}.status")
     if kind == "update":
-        event = status_event(notification.get("status"), account_id=account_id, where=f"{where}.status")
-        event.action = Action.EDIT
-        event.created_at = time_at(event.raw.get("edited_at"), f"{where}.status.edited_at") or event.created_at
-        return event
+        return status_edit_event(notification.get("status"), account_id=account_id, where=f"{where}.status")
     notification_id = id_at(notification.get("id"), f"{where}.id", pattern=_ID)
     return _ignored(
         notification,
@@ -131,6 +128,30 @@ def status_event(status: Any, *, account_id: str, where: str = "status") -> Pars
         mentions_account=True,
         raw=status,
         media=_media(status.get("media_attachments")),
+    )
+
+
+def status_edit_event(status: Any, *, account_id: str, where: str = "status") -> ParsedEvent:
+    """A status as it stands after an edit (an `update` notification, the stream's
+    `status.update`): the desk's copies follow it."""
+    event = status_event(status, account_id=account_id, where=where)
+    event.action = Action.EDIT
+    event.created_at = time_at(event.raw.get("edited_at"), f"{where}.edited_at") or event.created_at
+    return event
+
+
+def status_deletion_event(status_id: Any, *, account_id: str, thread_key: str = "") -> ParsedEvent:
+    """A status deleted at the source (the stream's `delete`, which carries only its id):
+    every copy is redacted, the record that it existed kept. `thread_key`: the thread the desk
+    filed it under, so the deletion is handled after the status itself."""
+    status_id = id_at(status_id, "delete", pattern=_ID)
+    return ParsedEvent(
+        channel=CHANNEL,
+        account_id=account_id,
+        external_id=status_id,
+        action=Action.DELETE,
+        thread_key=thread_key,
+        raw={"id": status_id},
     )
 
 

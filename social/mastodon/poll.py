@@ -1,9 +1,10 @@
 """Reading the account's mentions from the notifications API, `since_id` the last one read.
 
-Mastodon has no webhooks for an ordinary account: polling is the way in (the streaming API
-is not used: a long-lived connection per account is a worker of its own, and a poll every
-minute is what the desk needs). What is read goes through the same store-first intake as a
-webhook (`inbound_store`), so a notification read twice is stored once.
+Mastodon has no webhooks for an ordinary account: polling is the way in, and where the
+instance streams, the user stream (`stream`, held by `manage.py watch_accounts`) brings a
+mention in at once and the poll reads what the stream missed. What is read goes through the
+same store-first intake as a webhook (`inbound_store`), so a notification read twice (or
+streamed and polled) is stored once.
 """
 
 import logging

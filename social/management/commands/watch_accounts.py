@@ -1,4 +1,4 @@
-"""`manage.py watch_accounts`: hold the platforms' push connections (IMAP IDLE) open for the
+"""`manage.py watch_accounts`: hold the platforms' push connections (IMAP IDLE, streams) open for the
 accounts with polling on, so what arrives is read at once (`social.inbox.watch`)."""
 
 import signal
@@ -10,7 +10,7 @@ from social.inbox.watch import AccountWatchers
 
 
 class Command(BaseCommand):
-    help = "Watch the accounts whose platform can push (IMAP IDLE): new mail is read the moment it arrives."
+    help = "Watch the accounts whose platform can push (IMAP IDLE, a stream): what is new is read as it arrives."
 
     def add_arguments(self, parser):
         parser.add_argument(
