@@ -140,7 +140,15 @@ class SocialAccountAdmin(admin.ModelAdmin):
     list_display = ("__str__", "channel", "external_id", "active", "poll_enabled", "token_state", "rate_limited_until")
     list_filter = ("channel", "active")
     search_fields = ("handle", "external_id")
-    readonly_fields = ("token_error", "token_error_at", "rate_limited_until", "polled_at", "poll_cursor")
+    readonly_fields = (
+        "token_error",
+        "token_error_at",
+        "dm_unavailable",
+        "rate_limited_until",
+        "polled_at",
+        "poll_cursor",
+        "dm_poll_cursor",
+    )
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         kwargs["form"] = account_form()
@@ -165,8 +173,11 @@ class SocialAccountAdmin(admin.ModelAdmin):
             (None, {"fields": ("channel", "external_id", "handle", "base_url", "active")}),
             *credentials,
             ("Forget", {"fields": ("forget",), "classes": ("collapse",)}),
-            ("Reading and limits", {"fields": ("self_serve_tier", "poll_enabled", "poll_cursor", "polled_at")}),
-            ("State", {"fields": ("token_error", "token_error_at", "rate_limited_until")}),
+            (
+                "Reading and limits",
+                {"fields": ("self_serve_tier", "poll_enabled", "poll_cursor", "dm_poll_cursor", "polled_at")},
+            ),
+            ("State", {"fields": ("token_error", "token_error_at", "dm_unavailable", "rate_limited_until")}),
         )
 
     def get_queryset(self, request):
@@ -180,6 +191,8 @@ class SocialAccountAdmin(admin.ModelAdmin):
     def token_state(self, account: SocialAccount) -> str:
         if account.token_error:
             return format_html('<span style="color: var(--error-fg)">Refused: {}</span>', account.token_error)
+        if account.dm_unavailable:
+            return format_html('OK; <span style="color: var(--error-fg)">{}</span>', account.dm_unavailable)
         return "OK"
 
     def save_model(self, request, obj, form, change):

@@ -60,6 +60,14 @@ class SocialAccount(models.Model):
     # Set when the platform says the token is revoked or expired: admins see a banner.
     token_error = models.CharField(max_length=500, blank=True)
     token_error_at = models.DateTimeField(null=True, blank=True)
+    # Where the platform keeps direct messages apart from the rest (a chat service with a log
+    # of its own), where the poll of them got to.
+    dm_poll_cursor = models.CharField(max_length=200, blank=True)
+    # Why the account's direct messages are off (the platform refused them: a permission its
+    # credentials lack), for the admins; empty while they work. Nothing else is held back.
+    dm_unavailable = models.CharField(
+        max_length=500, blank=True, help_text="Why direct messages are off for this account, if they are."
+    )
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["channel", "external_id"], name="social_account_unique")]

@@ -389,10 +389,13 @@ register(
         capabilities=Capabilities(
             webhook=False,
             polling=True,
-            direct_messages=False,
+            # Through the chat service, where the account's app password allows it.
+            direct_messages=True,
             threads=True,
             find_sent=True,
-            idempotent_send=True,
+            # A post is put at a record key chosen before posting and cannot go out twice, but a
+            # chat message has no key of its own: an interrupted send is looked for first.
+            idempotent_send=False,
             # Each query's terms, one post search each (the search matches all of its words).
             listening=True,
             keyword_search=True,
@@ -403,8 +406,9 @@ register(
         profile_link="https://bsky.app/profile/{handle}",
         listen_budget=ListenBudget(requests=settings.BLUESKY_SEARCH_REQUESTS, window=timedelta(minutes=5)),
         listens_to="Recent posts matching each term of each query (post search)",
-        # A thread of up to 10 posts of 25 s each (the client's timeouts), after logging in.
-        send_lease=timedelta(minutes=6),
+        # A thread of up to 10 posts of 25 s each (the client's timeouts), after logging in and
+        # looking for an interrupted one (a getRecord per part).
+        send_lease=timedelta(minutes=12),
     )
 )
 

@@ -39,6 +39,11 @@ DEFAULT_RATE_LIMIT_WAIT = timedelta(minutes=5)
 SESSION_ERRORS = frozenset({"ExpiredToken", "InvalidToken", "AuthenticationRequired"})
 
 
+class ChatNotAllowed(Rejected):
+    """The account may not use the chat service: its direct messages stay off, and nothing
+    else is held back (mentions are read and answered as before)."""
+
+
 def pds_url(account: SocialAccount) -> str:
     return (account.base_url or settings.BLUESKY_PDS_URL).rstrip("/")
 
@@ -78,21 +83,32 @@ class DeskClient:
             )
         return self
 
-    def call(self, nsid: str, *, params=None, data=None, write: bool = False) -> dict:
+    def call(self, nsid: str, *, params=None, data=None, write: bool = False, chat: bool = False) -> dict:
         """One XRPC call (a query, or with `data` a procedure), its JSON answer. A kept
         session the PDS refuses is dropped and the call made once more after logging in
-        with the password (a refused call wrote nothing)."""
+        with the password (a refused call wrote nothing).
+
+        `chat`: a call of the chat service (`chat.bsky.*`), through the PDS with the
+        `atproto-proxy` header. A refusal there is the account's chat not being allowed (an
+        app password made without the direct-messages permission), not a bad session:
+        `ChatNotAllowed`, and the session is kept for everything else."""
         for attempt in (1, 2):
+            sdk = self.sdk.with_bsky_chat_proxy() if chat else self.sdk
             try:
                 with translated_errors(write=write):
                     if data is None:
-                        response = self.sdk.invoke_query(nsid, params=params)
+                        response = sdk.invoke_query(nsid, params=params)
                     else:
-                        response = self.sdk.invoke_procedure(
+                        response = sdk.invoke_procedure(
                             nsid, data=data, params=params, input_encoding="application/json"
                         )
                 return response.content if isinstance(response.content, dict) else {}
-            except TokenInvalid:
+            except TokenInvalid as error:
+                if chat:
+                    raise ChatNotAllowed(
+                        f"Bluesky refused the account's chat ({error}). An app password reads and sends direct "
+                        'messages only if it was made with "Allow access to your direct messages".'
+                    ) from error
                 if attempt == 2 or not self.account.session or not self.account.password:
                     raise
                 self.account.session = ""

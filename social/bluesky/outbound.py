@@ -1,5 +1,6 @@
 """Answers going out on Bluesky: a reply post (a thread of numbered posts above 300 graphemes)
-under the person's post, starting with a mention of them.
+under the person's post, starting with a mention of them; a direct message is answered in its
+conversation (`chat`).
 
 Each part is a record whose key the desk chooses before posting: a TID derived from the
 outbox message and the part's number, with a `createdAt` derived the same way, so every
@@ -18,6 +19,7 @@ from atproto_client import models
 from ..errors import Rejected, TokenInvalid
 from ..events import Kind
 from ..models import SocialAccount, SocialMessage
+from . import chat
 from .client import client_for
 from .text import BYTE_LIMIT, graphemes, mention_facet, split_thread, tid
 
@@ -37,6 +39,8 @@ def reply_text(message: SocialMessage) -> str:
 def rule_violation(*, account: SocialAccount, message: SocialMessage, replying_to, last_inbound_at=None) -> str:
     if not message.text.strip():
         return "There is nothing to send."
+    if message.kind == Kind.DM:
+        return chat.rule_violation(account=account, message=message)
     if message.kind != Kind.REPLY:
         return f"The desk answers on Bluesky by reply, not by {message.get_kind_display().lower()}."
     if not message.in_reply_to:
@@ -84,6 +88,8 @@ def send(*, account: SocialAccount, message: SocialMessage) -> list[str]:
     are (a no-op) for their cid, which the next part's `parent` names."""
     if not account.can_send:
         raise TokenInvalid(account.missing_credentials)
+    if message.kind == Kind.DM:
+        return chat.send(account=account, message=message)
     answered = (
         SocialMessage.objects.filter(channel=message.channel, external_id=message.in_reply_to)
         .values_list("raw", flat=True)
@@ -110,7 +116,10 @@ def send(*, account: SocialAccount, message: SocialMessage) -> list[str]:
 
 
 def find_sent(*, account: SocialAccount, message: SocialMessage) -> list[str] | None:
-    """The parts are at keys chosen before posting: whether the first is there says it."""
+    """The parts are at keys chosen before posting: whether they are there says it. A direct
+    message has no key of its own: the conversation's latest messages say it."""
+    if message.kind == Kind.DM:
+        return chat.find_sent(account=account, message=message)
     client = client_for(account)
     keys = record_keys(message, len(split_thread(reply_text(message))))
     found = []

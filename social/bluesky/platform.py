@@ -1,7 +1,8 @@
 """Bluesky's side of the platform contract (`social.platforms.PlatformProtocol`): mentions,
-replies and quotes polled from the notifications API, the listening queries' terms found by
-post search, and reply posts checked, put under record keys chosen before posting, and looked
-for. No webhook: the PDS offers none."""
+replies and quotes polled from the notifications API and direct messages from the chat's log
+(`chat`), the listening queries' terms found by post search, reply posts checked, put under
+record keys chosen before posting, and looked for, and direct messages answered in their
+conversation. No webhook: the PDS offers none."""
 
 from django.http import Http404, HttpRequest, HttpResponse
 

@@ -4,8 +4,8 @@ listNotifications runs newest first; its `cursor` pages back in time. Each poll 
 newest down to what the last poll saw (the newest `indexedAt` then, kept as the account's
 cursor), page by page with the API's cursor, and stores each page through the same
 store-first intake as a webhook (`inbound_store`): a notification read twice is stored once.
-The account's cursor moves only once every page is stored. Direct messages (the chat API)
-are not read.
+The account's cursor moves only once every page is stored. Then the direct messages: the
+chat's log from its own cursor (`chat.poll_direct_messages`), which never fails the mentions.
 """
 
 import logging
@@ -17,6 +17,7 @@ from django.utils.dateparse import parse_datetime
 from ..errors import RateLimited, TemporaryFailure, TokenInvalid
 from ..inbox.store import inbound_store
 from ..models import SocialAccount
+from .chat import poll_direct_messages
 from .client import client_for
 from .inbound import POSTS, events_from_page
 
@@ -78,4 +79,4 @@ def poll(*, account: SocialAccount) -> int:
         account.poll_cursor = newest
         fields.append("poll_cursor")
     account.save(update_fields=fields)
-    return stored
+    return stored + poll_direct_messages(account=account, client=client)

@@ -1,7 +1,9 @@
 """A stand-in PDS for the simulator and the benchmarks (`social.standins`): logging in and
 refreshing the session, listNotifications (newest first, paged with a cursor, filtered by
-reason), and the desk's repository (`putRecord` at a chosen key: the same record again is one
-record; `getRecord`). The desk is `servicedesk.bsky.demo`."""
+reason), the desk's repository (`putRecord` at a chosen key: the same record again is one
+record; `getRecord`), and the chat service behind the `atproto-proxy` header (getLog from a
+cursor, sendMessage, getMessages), one conversation per person. The desk is
+`servicedesk.bsky.demo`."""
 
 import base64
 import hashlib
@@ -22,6 +24,7 @@ DESK = "servicedesk.bsky.demo"
 DESK_DID = "did:plc:servicedeskdemo0000000000"
 PASSWORD = "demo-bluesky-app-password"  # noqa: S105 (the stand-in's own, for the demo account)
 POST = "app.bsky.feed.post"
+CHAT_PROXY = "did:web:api.bsky.chat#bsky_chat"
 
 
 def _token(kind: str, seconds: int) -> str:
@@ -52,6 +55,9 @@ class StandIn(BaseStandIn):
         self.tokens: set[str] = set()
         self.read = 0  # notifications served at least once
         self.sequence = 0
+        self.chat_log: list[dict] = []  # oldest first; a cursor is a position in it
+        self.chat_read = 0  # log entries served at least once
+        self.convos: dict[str, list[dict]] = {}  # conversation id → its messages, oldest first
 
     def _rkey(self) -> str:
         self.sequence += 1
@@ -95,8 +101,41 @@ class StandIn(BaseStandIn):
         )
         return uri
 
+    def _chat(self, convo: str, sender: dict, text: str) -> dict:
+        self.sequence += 1
+        message = {
+            "$type": "chat.bsky.convo.defs#messageView",
+            "id": f"3m{self.sequence:011d}",
+            "rev": f"{len(self.chat_log) + 1:013d}",
+            "text": text,
+            "sender": {"did": sender["did"]},
+            "sentAt": _now(),
+        }
+        self.convos.setdefault(convo, []).append(message)
+        self.chat_log.append(
+            {
+                "$type": "chat.bsky.convo.defs#logCreateMessage",
+                "rev": message["rev"],
+                "convoId": convo,
+                "message": message,
+                "relatedProfiles": [sender],
+            }
+        )
+        return message
+
+    def _direct_message(self, index: int) -> str:
+        """A message from person `index` in their conversation with the desk: a follow-up once
+        the desk has answered there, else a problem."""
+        author = self._author(index)
+        convo = f"convo{index:04d}"
+        answered = any(m["sender"]["did"] == DESK_DID for m in self.convos.get(convo, []))
+        self._chat(convo, author, self.random.choice(FOLLOW_UPS if answered else PROBLEMS))
+        return "reply" if answered else "dm"
+
     def next(self) -> str:
         roll = self.random.random()
+        if roll > 0.85:
+            return self._direct_message(self.random.randrange(len(PEOPLE)))
         desk_posts = [p for p in self.posts.values() if p["author"]["did"] == DESK_DID]
         if roll < 0.35 and desk_posts:
             answered = self.random.choice(desk_posts[-50:])
@@ -114,7 +153,7 @@ class StandIn(BaseStandIn):
 
     def pending(self) -> int:
         with self.lock:
-            return len(self.notifications) - self.read
+            return len(self.notifications) - self.read + len(self.chat_log) - self.chat_read
 
     # --- the API ---------------------------------------------------------------------------------------
 
@@ -132,6 +171,10 @@ class StandIn(BaseStandIn):
             return 200, self._session()
         if name == "app.bsky.notification.listNotifications":
             return 200, self._list(query)
+        if name.startswith("chat.bsky."):
+            if headers.get("atproto-proxy") != CHAT_PROXY:
+                return 400, {"error": "InvalidRequest", "message": "The chat is reached with the atproto-proxy header"}
+            return self._chat_call(name, query, form_or_json(body, headers))
         if name == "com.atproto.repo.putRecord":
             return self._put(form_or_json(body, headers))
         if name == "com.atproto.repo.getRecord":
@@ -160,6 +203,25 @@ class StandIn(BaseStandIn):
             answer["cursor"] = str(start + limit)
         return answer
 
+    def _chat_call(self, name: str, query, data: dict) -> tuple[int, dict]:
+        if name == "chat.bsky.convo.getLog":
+            start = int((query.get("cursor") or ["0"])[0] or 0)
+            logs = self.chat_log[start : start + 100]
+            self.chat_read = max(self.chat_read, start + len(logs))
+            return 200, {"logs": logs, "cursor": str(start + len(logs))}
+        convo = str(data.get("convoId") or (query.get("convoId") or [""])[0])
+        if convo not in self.convos:
+            return 400, {"error": "InvalidConvo", "message": "Convo not found"}
+        if name == "chat.bsky.convo.sendMessage":
+            text = str((data.get("message") or {}).get("text") or "").strip()
+            if not text:
+                return 400, {"error": "InvalidRequest", "message": "Message text is required"}
+            return 200, self._chat(convo, {"did": DESK_DID, "handle": DESK}, text)
+        if name == "chat.bsky.convo.getMessages":
+            limit = min(int((query.get("limit") or ["50"])[0]), 100)
+            return 200, {"messages": list(reversed(self.convos[convo]))[:limit]}
+        return 501, {"error": "MethodNotImplemented", "message": f"{name} is not served here"}
+
     def _put(self, data: dict) -> tuple[int, dict]:
         record, key = data.get("record"), str(data.get("rkey") or "")
         if data.get("repo") != DESK_DID or not isinstance(record, dict) or not key:
@@ -182,6 +244,8 @@ class StandIn(BaseStandIn):
                     "session": "",
                     "poll_enabled": True,
                     "poll_cursor": "",
+                    "dm_poll_cursor": "",  # this server's chat log starts again too
+                    "dm_unavailable": "",
                     "active": True,
                     "token_error": "",
                     "rate_limited_until": None,

@@ -53,11 +53,13 @@ def desk(db):
 
 @pytest.fixture
 def pds():
-    """The PDS: a request to a route not registered fails the test. Logging in works."""
+    """The PDS: a request to a route not registered fails the test. Logging in works, and the
+    chat's log has nothing new (tests/social/bluesky/test_chat.py gives it messages)."""
     with respx.mock(base_url=XRPC, assert_all_called=False, assert_all_mocked=True) as mock:
         mock.post("/com.atproto.server.createSession", name="login").mock(
             return_value=httpx.Response(200, json=session_answer())
         )
+        mock.get("/chat.bsky.convo.getLog", name="chat_log").mock(return_value=httpx.Response(200, json={"logs": []}))
         yield mock
 
 

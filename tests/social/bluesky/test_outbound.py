@@ -38,11 +38,19 @@ class Repo:
         uri = f"at://{DESK_DID}/app.bsky.feed.post/{body['rkey']}"
         return httpx.Response(200, json={"uri": uri, "cid": "bafy" + body["rkey"], "validationStatus": "valid"})
 
+    def get(self, request: httpx.Request) -> httpx.Response:
+        key = request.url.params["rkey"]
+        if key not in self.records:
+            return httpx.Response(400, json={"error": "RecordNotFound", "message": "Could not locate record"})
+        uri = f"at://{DESK_DID}/app.bsky.feed.post/{key}"
+        return httpx.Response(200, json={"uri": uri, "cid": "bafy" + key, "value": self.records[key]})
+
 
 @pytest.fixture
 def repo(pds) -> Repo:
     repo = Repo()
     pds.post(PUT, name="put").mock(side_effect=repo.put)
+    pds.get("/com.atproto.repo.getRecord", name="get").mock(side_effect=repo.get)
     return repo
 
 
@@ -117,6 +125,7 @@ def test_a_retry_after_a_timeout_puts_the_same_record_at_the_same_key_and_posts_
     ack = send(ack)
 
     assert ack.state == MessageState.SENT
+    assert pds.routes["get"].called  # it looked for the record before putting it again
     second_try = json.loads(pds.routes["put"].calls[-1].request.content)
     assert second_try == first_try  # same key, same record (same createdAt): the PDS keeps one
     assert len(repo.records) == 1
