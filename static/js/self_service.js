@@ -31,6 +31,15 @@
     if (dismissed && event.detail.elt === results) event.preventDefault();
   });
 
+  // "This solved it" refused (the known error no longer published, say) answers 400 with its
+  // reason for the panel: htmx 2 leaves a 4xx answer unshown unless told to show it.
+  document.body.addEventListener("htmx:beforeSwap", (event) => {
+    if (event.detail.target === panel && event.detail.xhr.status === 400) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+  });
+
   document.body.addEventListener("htmx:afterSwap", (event) => {
     if (event.detail.target !== panel) return;
     const answer = panel.querySelector("[data-self-service-solved-message]");

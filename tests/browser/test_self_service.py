@@ -4,6 +4,7 @@ nothing; "I still need help" goes on with the form, the text kept."""
 
 import pytest
 
+from status.models import PublicKnownError
 from tickets.models import Deflection, Incident
 
 from ..status.conftest import PUBLIC_WORKAROUND, _fresh_model_cache, desk  # noqa: F401 (fixtures)
@@ -78,3 +79,20 @@ def test_i_still_need_help_keeps_the_text_and_sends_the_incident(page, customer,
     assert not Deflection.objects.exists()
     assert fits_the_screen(page)
     assert page.console_errors == []
+
+
+def test_a_suggestion_withdrawn_meanwhile_says_so_in_the_panel(page, customer, desk):  # noqa: F811
+    open_the_form_and_type(page)
+    # The desk takes the known error's public words down while the person reads them.
+    PublicKnownError.objects.update(published=False)
+    page.locator("#self-service button[hx-vals*=known_error]").click()
+
+    refusal = page.locator("#self-service [role=alert]")
+    refusal.get_by_text("That known error is not published (any more).").wait_for()
+    assert page.get_by_label("Title").input_value() == TITLE  # nothing typed is lost
+    assert page.get_by_role("button", name="Send to the service desk").is_visible()
+    assert not Deflection.objects.exists()
+    assert fits_the_screen(page)
+    page.screenshot(path=str(ARTIFACTS / "self_service_withdrawn_phone.png"), full_page=True)
+    # Chromium logs the refusal's status (400) itself; nothing else went wrong.
+    assert [error for error in page.console_errors if "400 (Bad Request)" not in error] == []
