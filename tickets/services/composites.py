@@ -9,7 +9,7 @@ from django.db import transaction
 
 from ..events import Actor
 from ..models import Incident, Problem, SupportGroup
-from .common import UNSET, _locked_incident
+from .common import UNSET, _locked_incident, _locked_problem
 from .incidents import incident_assign, incident_transition, incident_update
 from .problems import problem_link_incidents, problem_transition, problem_unlink_incident, problem_update
 from .reporters import acts_as_customer, check_incident_change, incident_reopen_by_reporter
@@ -27,6 +27,10 @@ def incident_change(
     incident is still at that version as `actor` sees it; the row stays locked until done."""
     check_incident_change(actor=actor, changes=changes)
     with transaction.atomic():
+        if isinstance(changes.get("problem"), Problem):
+            # A problem is locked before its incidents, as linking from the problem's page does:
+            # taken the other way round here, the two could wait for each other (a deadlock).
+            _locked_problem(changes["problem"])
         if expected_version is not None:
             incident = _locked_incident(incident, expected_version=expected_version, actor=actor)
         if acts_as_customer(actor):

@@ -171,3 +171,27 @@ def test_a_customer_reopening_through_the_api_shape_is_checked_as_they_see_it(cu
         expected_version=as_customer,
     )
     assert Incident.objects.get(pk=incident.pk).status == IncidentStatus.IN_PROGRESS
+
+
+@pytest.mark.parametrize("if_match", [True, False])
+def test_a_patch_linking_a_problem_locks_the_problem_before_the_incident(agent, incident, if_match):
+    """Linking from the problem's page locks the problem, then its incidents: the API's change
+    of an incident's problem takes them in the same order, so the two never deadlock."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    problem = ProblemFactory()
+    with CaptureQueriesContext(connection) as queries:
+        services.incident_change(
+            incident=incident,
+            actor=agent,
+            expected_version=version_of(incident) if if_match else None,
+            problem=problem,
+            impact=Impact.HIGH,
+        )
+    locks = [q["sql"] for q in queries if "FOR UPDATE" in q["sql"]]
+    first_problem = next(i for i, sql in enumerate(locks) if 'FROM "tickets_problem"' in sql)
+    first_incident = next(i for i, sql in enumerate(locks) if 'FROM "tickets_incident"' in sql)
+    assert first_problem < first_incident
+    incident.refresh_from_db()
+    assert incident.problem_id == problem.pk
