@@ -107,6 +107,21 @@ def post_event(item: Any, *, account_id: str, where: str, mentions_account: bool
     )
 
 
+def post_deletion_event(uri: str, *, account_id: str, thread_key: str = "") -> ParsedEvent:
+    """A post deleted at its source (`deletions.follow_deletions` found its record gone): every
+    copy is redacted, the record that it existed kept. `thread_key`: the thread the desk filed
+    it under, so the deletion is handled after the post itself."""
+    uri = at_uri(uri, "deleted post")
+    return ParsedEvent(
+        channel=CHANNEL,
+        account_id=account_id,
+        external_id=uri,
+        action=Action.DELETE,
+        thread_key=thread_key,
+        raw={"uri": uri},
+    )
+
+
 # Bluesky's image CDN serves a post's image blobs by author and content id (what its apps link).
 IMAGE_URL = "https://cdn.bsky.app/img/feed_fullsize/plain/{did}/{cid}@jpeg"
 

@@ -5,7 +5,8 @@ newest down to what the last poll saw (the newest `indexedAt` then, kept as the 
 cursor), page by page with the API's cursor, and stores each page through the same
 store-first intake as a webhook (`inbound_store`): a notification read twice is stored once.
 The account's cursor moves only once every page is stored. Then the direct messages: the
-chat's log from its own cursor (`chat.poll_direct_messages`), which never fails the mentions.
+chat's log from its own cursor (`chat.poll_direct_messages`), and the recent posts deleted at
+their source (`deletions.follow_deletions`), neither of which ever fails the mentions.
 """
 
 import logging
@@ -19,6 +20,7 @@ from ..inbox.store import inbound_store
 from ..models import SocialAccount
 from .chat import poll_direct_messages
 from .client import client_for
+from .deletions import follow_deletions
 from .inbound import POSTS, events_from_page
 
 logger = logging.getLogger(__name__)
@@ -79,4 +81,5 @@ def poll(*, account: SocialAccount) -> int:
         account.poll_cursor = newest
         fields.append("poll_cursor")
     account.save(update_fields=fields)
-    return stored + poll_direct_messages(account=account, client=client)
+    stored += poll_direct_messages(account=account, client=client)
+    return stored + follow_deletions(account=account, client=client, now=now)

@@ -53,14 +53,36 @@ def desk(db):
 
 @pytest.fixture
 def pds():
-    """The PDS: a request to a route not registered fails the test. Logging in works, and the
-    chat's log has nothing new (tests/social/bluesky/test_chat.py gives it messages)."""
+    """The PDS: a request to a route not registered fails the test. Logging in works, the
+    chat's log has nothing new (tests/social/bluesky/test_chat.py gives it messages), and every
+    post asked after is still there (tests/social/bluesky/test_deletions.py deletes some)."""
     with respx.mock(base_url=XRPC, assert_all_called=False, assert_all_mocked=True) as mock:
         mock.post("/com.atproto.server.createSession", name="login").mock(
             return_value=httpx.Response(200, json=session_answer())
         )
         mock.get("/chat.bsky.convo.getLog", name="chat_log").mock(return_value=httpx.Response(200, json={"logs": []}))
+        mock.get("/app.bsky.feed.getPosts", name="posts").mock(side_effect=posts_still_there)
         yield mock
+
+
+def posts_still_there(request: httpx.Request, *, gone: frozenset[str] = frozenset()) -> httpx.Response:
+    """getPosts' answer: a postView of each post asked for, but those `gone`."""
+    uris = [uri for uri in request.url.params.get_list("uris") if uri not in gone]
+    return httpx.Response(
+        200,
+        json={
+            "posts": [
+                {
+                    "uri": uri,
+                    "cid": "bafy" + uri[-6:],
+                    "author": {"did": uri.removeprefix("at://").split("/")[0], "handle": "someone.bsky.social"},
+                    "record": {"$type": "app.bsky.feed.post", "text": "", "createdAt": "2026-12-07T09:00:00.000Z"},
+                    "indexedAt": "2026-12-07T09:00:01.000Z",
+                }
+                for uri in uris
+            ]
+        },
+    )
 
 
 @pytest.fixture
